@@ -1,0 +1,81 @@
+# mk/tests.mk — test programs and the check targets.
+
+CHECK_SRC    := $(sort $(wildcard tests/check_*.c))
+CHECK_NAMES  := $(patsubst tests/%.c,%,$(CHECK_SRC))
+CHECK_STATIC := $(addprefix $(B)/tests/,$(addsuffix -static,$(CHECK_NAMES)))
+CHECK_SHARED := $(addprefix $(B)/tests/,$(addsuffix -shared,$(CHECK_NAMES)))
+FUZZ_NAMES   := $(patsubst tests/fuzz/fuzz_%.c,%,$(sort $(wildcard tests/fuzz/fuzz_*.c)))
+REPLAYS      := $(addprefix $(B)/tests/replay_,$(FUZZ_NAMES))
+
+# Check is found with pkg-config; `make deps` installs it (and pkg-config)
+# when missing. Evaluated lazily, only by the targets that need it.
+CHECK_CFLAGS = $(shell pkg-config --cflags check 2>/dev/null)
+CHECK_LIBS   = $(shell pkg-config --libs check 2>/dev/null)
+TEST_CFLAGS  = $(WARNFLAGS) $(CFLAGS) $(SANFLAGS) $(CPPFLAGS) -Iinclude -Itests $(CHECK_CFLAGS)
+
+.PHONY: deps check check-unit check-unit-static check-symbols check-replay \
+        check-install check-asan check-valgrind check-rng tests
+
+# Install what the tests need on Debian when root; otherwise name the command.
+deps:
+	@sh tests/tools/need.sh check:check pkg-config:pkg-config
+
+tests: $(CHECK_STATIC) $(CHECK_SHARED) $(REPLAYS)
+
+$(B)/tests/harness.o: tests/harness.c tests/harness.h include/shipest.h | $(B)/tests
+	$(CC) $(TEST_CFLAGS) -c $< -o $@
+$(B)/tests/%.o: tests/%.c tests/harness.h include/shipest.h | $(B)/tests
+	$(CC) $(TEST_CFLAGS) -c $< -o $@
+$(B)/tests/%-static: $(B)/tests/%.o $(B)/tests/harness.o $(STATIC_LIB)
+	$(CC) $(SANFLAGS) $(LDFLAGS) -o $@ $(B)/tests/$*.o $(B)/tests/harness.o $(STATIC_LIB) $(CHECK_LIBS) $(LIBS_PRIVATE)
+$(B)/tests/%-shared: $(B)/tests/%.o $(B)/tests/harness.o $(SHARED_DEV)
+	$(CC) $(SANFLAGS) $(LDFLAGS) -o $@ $(B)/tests/$*.o $(B)/tests/harness.o -L$(L) -lshipest \
+	    -Wl,-rpath,'$$ORIGIN/../../$(L)' $(CHECK_LIBS) $(LIBS_PRIVATE)
+
+# Corpus replay: each fuzz target linked with a plain main() (no libFuzzer).
+$(B)/tests/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(STATIC_LIB) | $(B)/tests
+	$(CC) $(WARNFLAGS) $(CFLAGS) $(SANFLAGS) -Iinclude -o $@ tests/fuzz/replay.c $< $(STATIC_LIB) $(LIBS_PRIVATE)
+
+# The README's test command: everything, against both libraries.
+check: deps
+	@$(MAKE) --no-print-directory check-unit check-symbols check-replay check-install
+
+# Each suite prints Check's summary line; every program runs even if one fails.
+check-unit: tests
+	@fail=0; for t in $(CHECK_STATIC) $(CHECK_SHARED); do \
+	    echo "== $$t"; $(TEST_ENV) $$t || fail=1; done; \
+	 if [ $$fail -ne 0 ]; then echo "check-unit: FAILED"; exit 1; fi
+
+check-unit-static: $(CHECK_STATIC) $(REPLAYS)
+	@fail=0; for t in $(CHECK_STATIC); do \
+	    echo "== $$t"; $(TEST_ENV) $$t || fail=1; done; \
+	 for f in $(FUZZ_NAMES); do $(TEST_ENV) $(B)/tests/replay_$$f tests/fuzz/corpus/$$f || fail=1; done; \
+	 if [ $$fail -ne 0 ]; then echo "check: FAILED"; exit 1; fi
+
+check-symbols: $(SHARED_REAL)
+	@sh tests/tools/check-symbols.sh $(SHARED_REAL) tests/symbols.txt
+
+# Regenerate the committed symbol list after adding public API on purpose.
+symbols: $(SHARED_REAL)
+	@nm -D --defined-only $(SHARED_REAL) | awk '{print $$3}' | sort > tests/symbols.txt
+	@echo "tests/symbols.txt: $$(wc -l < tests/symbols.txt) symbols"
+
+check-replay: $(REPLAYS)
+	@for f in $(FUZZ_NAMES); do $(B)/tests/replay_$$f tests/fuzz/corpus/$$f || exit 1; done
+
+check-install: libs
+	@sh tests/tools/install-roundtrip.sh
+
+# AddressSanitizer + UBSan, in their own build folder, without Check's fork
+# so reports reach the terminal.
+check-asan: deps
+	@$(MAKE) --no-print-directory B=build/asan L=build/asan/lib CFLAGS="-O1 -g" \
+	    SANFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+	    TEST_ENV="CK_FORK=no ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1" \
+	    check-unit-static
+
+VALGRIND ?= valgrind --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect,possible --quiet
+check-valgrind: deps
+	@sh tests/tools/need.sh valgrind:valgrind
+	@$(MAKE) --no-print-directory TEST_ENV="CK_FORK=no SHIPEST_TEST_VALGRIND=1 $(VALGRIND)" check-unit-static
+.SECONDARY:
