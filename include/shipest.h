@@ -209,8 +209,10 @@ SHIPEST_API void shipest_ctx_free(shipest_ctx *ctx);
 SHIPEST_API const char *shipest_ctx_errmsg(const shipest_ctx *ctx);
 
 /**
- * @brief The status of the last failure on @p ctx (::SHIPEST_OK if none).
- * @param ctx A context; NULL gives ::SHIPEST_EINVAL.
+ * @brief The status of the last failure on @p ctx.
+ * @param ctx A context.
+ * @return The status the last failing call on @p ctx returned, ::SHIPEST_OK
+ *         when nothing has failed, ::SHIPEST_EINVAL when @p ctx is NULL.
  * @since 0.1.0
  */
 SHIPEST_API shipest_status shipest_ctx_errcode(const shipest_ctx *ctx);

@@ -79,3 +79,32 @@ check-valgrind: deps
 	@sh tests/tools/need.sh valgrind:valgrind
 	@$(MAKE) --no-print-directory TEST_ENV="CK_FORK=no SHIPEST_TEST_VALGRIND=1 $(VALGRIND)" check-unit-static
 .SECONDARY:
+
+# ---- fuzzing (clang's libFuzzer) ----------------------------------------------
+# make fuzz-NAME [FUZZ_SECONDS=600]: fuzz tests/fuzz/fuzz_NAME.c, starting from
+# tests/fuzz/corpus/NAME. New inputs go to build/fuzz/NAME.new; keep the useful
+# ones with `make fuzz-merge-NAME`, which minimises them into the corpus.
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 600
+FUZZ_FLAGS   := -std=c11 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+                -Iinclude -Isrc -DSHIPEST_BUILDING
+
+$(B)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRC) $(GEN_SRC) $(wildcard src/*.h) include/shipest.h
+	@mkdir -p $(B)/fuzz
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(LIB_SRC) $(GEN_SRC) -lm -lpthread
+
+fuzz-%: $(B)/fuzz/fuzz_%
+	@sh tests/tools/need.sh clang:clang
+	@mkdir -p $(B)/fuzz/$*.new
+	$(B)/fuzz/fuzz_$* -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 \
+	    -artifact_prefix=tests/fuzz/ $(B)/fuzz/$*.new tests/fuzz/corpus/$*
+
+fuzz-merge-%: $(B)/fuzz/fuzz_%
+	$(B)/fuzz/fuzz_$* -merge=1 tests/fuzz/corpus/$* $(B)/fuzz/$*.new
+
+# ---- random generator battery -------------------------------------------------
+$(B)/tests/rng_stream: tests/rng/rng_stream.c $(STATIC_LIB) | $(B)/tests
+	$(CC) $(WARNFLAGS) $(CFLAGS) -Iinclude -o $@ $< $(STATIC_LIB) $(LIBS_PRIVATE)
+
+check-rng: $(B)/tests/rng_stream
+	@sh tests/rng/check-rng.sh $(B)/tests/rng_stream
