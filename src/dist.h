@@ -12,7 +12,10 @@
 
 /* out[j] = inverse CDF of d at u[j], for u[j] in (0, 1) (0 and 1 give the
  * support ends). u and out may be the same array. Pure: no errors, no
- * allocation, safe to call from several threads on the same d. */
+ * allocation, safe to call from several threads on the same d. For the
+ * families with a fast inverse (beta/PERT/gamma with shapes >= 1,
+ * Student-t with df <= 1e6; built at construction, see dist.c) this is not
+ * bitwise shp_dist_ppf but within |F(out[j]) - u[j]| <= 1e-12. */
 void shp_dist_ppf_block(const shipest_dist *d, const double *u, size_t n, double *out);
 
 /* Inverse CDF and CDF of d without argument checks (p in [0, 1], x not NaN). */
@@ -22,6 +25,10 @@ double shp_dist_cdf(const shipest_dist *d, double x);
 /* The smallest interval [*lo, *hi] holding all the mass of d; ends may be
  * infinite. */
 void shp_dist_support(const shipest_dist *d, double *lo, double *hi);
+
+/* Intervals of d's fast block inverse (0: block sampling is exact). For
+ * tests and the benchmark notes. */
+int shp_dist_fast_intervals(const shipest_dist *d);
 
 /* 1 when d is a point mass (its samples never vary). */
 int shp_dist_is_constant(const shipest_dist *d);

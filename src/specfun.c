@@ -578,6 +578,25 @@ void shp_beta_pq(double a, double b, double x, double y, double *p, double *q)
     beta_core(a, b, x, y, NAN, p, q);
 }
 
+void shp_beta_pq_lb(double a, double b, double lbeta, double x, double y, double *p, double *q)
+{
+    if (isnan(a) || isnan(b) || isnan(x) || isnan(y) || a <= 0.0 || b <= 0.0) {
+        *p = *q = NAN;
+        return;
+    }
+    if (x <= 0.0) {
+        *p = 0.0;
+        *q = 1.0;
+        return;
+    }
+    if (y <= 0.0) {
+        *p = 1.0;
+        *q = 0.0;
+        return;
+    }
+    beta_core(a, b, x, y, lbeta, p, q);
+}
+
 double shp_beta_pdf(double a, double b, double x, double y)
 {
     if (x < 0.0 || y < 0.0)
@@ -590,6 +609,12 @@ double shp_beta_pdf(double a, double b, double x, double y)
 }
 
 double shp_beta_inv(double a, double b, double p, double q, double *yout)
+{
+    return shp_beta_inv_lg(a, b, lgamma(a), lgamma(b), lgamma(a + b), p, q, yout);
+}
+
+double shp_beta_inv_lg(double a, double b, double lga, double lgb, double lgab, double p, double q,
+                       double *yout)
 {
     double ydummy;
     double *py = yout != NULL ? yout : &ydummy;
@@ -608,7 +633,7 @@ double shp_beta_inv(double a, double b, double p, double q, double *yout)
     }
     if (p > q) { /* solve the smaller tail: I_y(b, a) = q */
         double x;
-        double y = shp_beta_inv(b, a, q, p, &x);
+        double y = shp_beta_inv_lg(b, a, lgb, lga, lgab, q, p, &x);
         *py = y;
         return x;
     }
@@ -633,7 +658,7 @@ double shp_beta_inv(double a, double b, double p, double q, double *yout)
             x = 1.0 - pow(b * w * q, 1.0 / b);
     }
     /* Deep lower tail: I_x ~ x^a / (a B(a, b)). */
-    double xt = exp((log(p) + log(a) + lgamma(a) + lgamma(b) - lgamma(a + b)) / a);
+    double xt = exp((log(p) + log(a) + lga + lgb - lgab) / a);
     if (xt < 1e-3 && isfinite(xt) && xt > 0.0)
         x = xt;
     if (!(x > 0.0 && x < 1.0))
@@ -642,7 +667,7 @@ double shp_beta_inv(double a, double b, double p, double q, double *yout)
      * the small one of x and y keeps full relative precision. The residual
      * f = I_x(a, b) - p is increasing in x. */
     int in_y = x > 0.5;
-    const double lbeta = lgamma(a) + lgamma(b) - lgamma(a + b);
+    const double lbeta = lga + lgb - lgab;
     double v = in_y ? 1.0 - x : x;
     double lo = 0.0, hi = 1.0; /* bracket on v */
     for (int it = 0; it < 400; it++) {

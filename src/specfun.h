@@ -36,11 +36,18 @@ double shp_gamma_inv(double a, double p, double q);
 /* Regularized incomplete beta: *p = I_x(a, b), *q = 1 - I_x(a, b), given
  * both x and y = 1 - x (so either end keeps its precision). */
 void shp_beta_pq(double a, double b, double x, double y, double *p, double *q);
+/* The same given lbeta = lgamma(a) + lgamma(b) - lgamma(a + b) (cached
+ * per distribution; bitwise the same result). */
+void shp_beta_pq_lb(double a, double b, double lbeta, double x, double y, double *p, double *q);
 /* Density of beta(a, b) at x (y = 1 - x). */
 double shp_beta_pdf(double a, double b, double x, double y);
 /* The x with I_x(a, b) = p, given p and q = 1 - p; *y gets 1 - x with full
  * precision. */
 double shp_beta_inv(double a, double b, double p, double q, double *y);
+/* The same with lga = lgamma(a), lgb = lgamma(b), lgab = lgamma(a + b)
+ * given (cached per distribution): bitwise the same result. */
+double shp_beta_inv_lg(double a, double b, double lga, double lgb, double lgab, double p, double q,
+                       double *y);
 
 /* Standard Student-t with df > 0 degrees of freedom. */
 double shp_t_cdf(double df, double t);

@@ -87,6 +87,25 @@ START_TEST(test_purity)
     shipest_random_bits(9, 9, UINT64_MAX - 3, 8, a);
     shipest_random_bits(9, 9, 0, 4, b);
     ck_assert(memcmp(a + 4, b, sizeof b) == 0);
+    /* The 16-counter vector path (blocks of >= 16) against one word at a
+     * time (the scalar reference round), across the 2^32 carry into the
+     * second counter word and the 2^64 wrap, for uniforms and words. */
+    static const uint64_t starts[] = {0, UINT64_C(0xfffffff0) - 5, UINT64_MAX - 20,
+                                      UINT64_C(0x123456789abcdef)};
+    for (size_t k = 0; k < sizeof starts / sizeof starts[0]; k++) {
+        uint64_t w[53], w1;
+        double u[53], u1;
+        shipest_random_bits(UINT64_C(0xdeadbeefcafef00d), UINT64_C(0x8000000100000002), starts[k], 53, w);
+        shipest_random_uniform(UINT64_C(0xdeadbeefcafef00d), UINT64_C(0x8000000100000002), starts[k], 53, u);
+        for (size_t j = 0; j < 53; j++) {
+            shipest_random_bits(UINT64_C(0xdeadbeefcafef00d), UINT64_C(0x8000000100000002),
+                                starts[k] + j, 1, &w1);
+            shipest_random_uniform(UINT64_C(0xdeadbeefcafef00d), UINT64_C(0x8000000100000002),
+                                   starts[k] + j, 1, &u1);
+            ck_assert_msg(w[j] == w1, "start %zu, word %zu differs", k, j);
+            ck_assert_msg(memcmp(&u[j], &u1, sizeof u1) == 0, "start %zu, uniform %zu differs", k, j);
+        }
+    }
     /* Different seed, stream or counter: different words. */
     uint64_t x, y, z, t;
     shipest_random_bits(1, 1, 1, 1, &x);
