@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "table.h"
+
 
 static void *std_alloc(void *user, size_t size)
 {
@@ -62,6 +64,7 @@ void shipest_ctx_free(shipest_ctx *ctx)
 {
     if (ctx == NULL)
         return;
+    shp_tables_free(ctx, ctx->tables);
     ctx->free_fn(ctx->alloc_user, ctx);
 }
 
