@@ -1,0 +1,425 @@
+/* check_result.c — the result object: names, dependencies, sensitivity,
+ * probabilities, histograms, standard errors, significant digits, samples,
+ * non-finite values and argument checks.
+ *
+ * Monte Carlo tolerances are 5 standard errors, stated next to each assert. */
+#include "harness.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+static uint64_t scaled(uint64_t n)
+{
+    /* Sanitizer and valgrind runs are 10-50x slower: shrink the trials. */
+    return getenv("SHIPEST_TEST_VALGRIND") != NULL || getenv("SHIPEST_TEST_SHRINK") != NULL ? n / 20 : n;
+}
+
+#define PI 3.14159265358979323846
+#define OK(x) ck_assert_int_eq((x), SHIPEST_OK)
+
+/* x ~ N(10, 2) "report X", y ~ N(-3, 1.5); sum = x + y; zero = x - x;
+ * l = log(u), u ~ U(-1, 1) (NaN for half the trials). */
+typedef struct fixture {
+    shipest_ctx *ctx;
+    shipest_model *m;
+    shipest_dist *dx, *dy, *du;
+} fixture;
+
+static void setup(fixture *f)
+{
+    shipest_node x, y, u, n;
+    OK(shipest_ctx_new(&f->ctx));
+    OK(shipest_model_new(f->ctx, &f->m));
+    OK(shipest_dist_normal(f->ctx, 10, 2, &f->dx));
+    OK(shipest_dist_normal(f->ctx, -3, 1.5, &f->dy));
+    OK(shipest_dist_uniform(f->ctx, -1, 1, &f->du));
+    OK(shipest_model_input(f->m, "x", f->dx, NULL, "report X", &x));
+    OK(shipest_model_input(f->m, "y", f->dy, NULL, NULL, &y));
+    OK(shipest_model_input(f->m, "u", f->du, NULL, NULL, &u));
+    OK(shipest_model_add(f->m, x, y, &n));
+    OK(shipest_model_name(f->m, n, "sum", NULL, &n));
+    OK(shipest_model_output(f->m, n));
+    OK(shipest_model_sub(f->m, x, x, &n));
+    OK(shipest_model_name(f->m, n, "zero", NULL, &n));
+    OK(shipest_model_output(f->m, n));
+    OK(shipest_model_log(f->m, u, &n));
+    OK(shipest_model_name(f->m, n, "l", NULL, &n));
+    OK(shipest_model_output(f->m, n));
+}
+
+static void teardown(fixture *f)
+{
+    shipest_dist_free(f->dx);
+    shipest_dist_free(f->dy);
+    shipest_dist_free(f->du);
+    shipest_model_free(f->m);
+    shipest_ctx_free(f->ctx);
+}
+
+enum { O_SUM, O_ZERO, O_LOG };
+
+static shipest_result *run(fixture *f, uint64_t first, uint64_t n)
+{
+    shipest_result *r = NULL;
+    shipest_status st = shipest_model_run_range(f->ctx, f->m, first, n, 0, &r);
+    ck_assert_msg(st == SHIPEST_OK, "%s", shipest_ctx_errmsg(f->ctx));
+    return r;
+}
+
+/* Standard normal CDF for reference values. */
+static double phi(double z)
+{
+    return 0.5 * erfc(-z / sqrt(2.0));
+}
+
+START_TEST(test_names_and_dependencies)
+{
+    fixture f;
+    setup(&f);
+    shipest_result *r = run(&f, 0, 1000);
+    ck_assert_uint_eq(shipest_result_output_count(r), 3);
+    ck_assert_str_eq(shipest_result_output_name(r, O_SUM), "sum");
+    ck_assert_str_eq(shipest_result_output_name(r, O_LOG), "l");
+    ck_assert_ptr_nonnull(shipest_result_output_unit(r, O_SUM)); /* the model's text for "dimensionless" */
+    ck_assert_ptr_null(shipest_result_output_name(r, 3));
+    ck_assert_ptr_null(shipest_result_output_unit(r, 3));
+    size_t i = 99;
+    OK(shipest_result_output_index(r, "zero", &i));
+    ck_assert_uint_eq(i, O_ZERO);
+    ck_assert_int_eq(shipest_result_output_index(r, "nope", &i), SHIPEST_ENAME);
+    ck_assert_int_eq(shipest_result_output_index(r, NULL, &i), SHIPEST_EINVAL);
+    /* sum depends on x and y, in model order, with their sources. */
+    ck_assert_uint_eq(shipest_result_dependency_count(r, O_SUM), 2);
+    int fac = -1;
+    const char *name, *src;
+    OK(shipest_result_dependency(r, O_SUM, 0, &fac, &name, &src));
+    ck_assert_int_eq(fac, 0);
+    ck_assert_str_eq(name, "x");
+    ck_assert_str_eq(src, "report X");
+    OK(shipest_result_dependency(r, O_SUM, 1, NULL, &name, &src));
+    ck_assert_str_eq(name, "y");
+    ck_assert_str_eq(src, "");
+    ck_assert_int_eq(shipest_result_dependency(r, O_SUM, 2, NULL, &name, &src), SHIPEST_EINVAL);
+    ck_assert_uint_eq(shipest_result_dependency_count(r, O_ZERO), 1);
+    ck_assert_uint_eq(shipest_result_dependency_count(r, O_LOG), 1);
+    OK(shipest_result_dependency(r, O_LOG, 0, NULL, &name, NULL));
+    ck_assert_str_eq(name, "u");
+    ck_assert_uint_eq(shipest_result_binding_count(r), 0);
+    ck_assert_int_eq(shipest_result_binding(r, 0, &name, NULL), SHIPEST_EINVAL);
+    shipest_result_free(r);
+    teardown(&f);
+}
+END_TEST
+
+START_TEST(test_sensitivity_shares)
+{
+    fixture f;
+    setup(&f);
+    uint64_t n = scaled(20000);
+    shipest_result *r = run(&f, 0, n);
+    ck_assert_uint_eq(shipest_result_sensitivity_count(r, O_SUM), 2);
+    const char *n0, *n1;
+    double s0, s1, r0, r1;
+    OK(shipest_result_sensitivity(r, O_SUM, 0, &n0, &s0, &r0));
+    OK(shipest_result_sensitivity(r, O_SUM, 1, &n1, &s1, &r1));
+    /* Sorted, largest share first; shares sum to 1. */
+    ck_assert_str_eq(n0, "x");
+    ck_assert_str_eq(n1, "y");
+    ck_assert(s0 >= s1);
+    ck_assert_double_eq_tol(s0 + s1, 1.0, 1e-12);
+    /* Exact Spearman of a bivariate normal with Pearson r: (6/pi) asin(r/2);
+     * here r = 2/2.5 for x and 1.5/2.5 for y. The SE of a Spearman estimate
+     * is below 1/sqrt(n) and a share moves by at most 2x that: 5 SE. */
+    double rx = 6 / PI * asin(0.4), ry = 6 / PI * asin(0.3);
+    double tol = 5 * 2 / sqrt((double)n);
+    ck_assert_double_eq_tol(r0, rx, 5 / sqrt((double)n));
+    ck_assert_double_eq_tol(r1, ry, 5 / sqrt((double)n));
+    ck_assert_double_eq_tol(s0, rx * rx / (rx * rx + ry * ry), tol);
+    /* A constant output has no rank correlation with anything. */
+    OK(shipest_result_sensitivity(r, O_ZERO, 0, &n0, &s0, &r0));
+    ck_assert(s0 == 0 && r0 == 0);
+    ck_assert_int_eq(shipest_result_sensitivity(r, O_SUM, 2, &n0, &s0, &r0), SHIPEST_EINVAL);
+    shipest_result_free(r);
+    teardown(&f);
+}
+END_TEST
+
+START_TEST(test_probabilities)
+{
+    fixture f;
+    setup(&f);
+    uint64_t n = scaled(200000);
+    shipest_result *r = run(&f, 0, n);
+    double pa, pb, sea, seb;
+    OK(shipest_result_prob_above(r, O_SUM, 9.0, &pa, &sea));
+    OK(shipest_result_prob_below(r, O_SUM, 9.0, &pb, &seb));
+    double exact = 1 - phi((9.0 - 7.0) / 2.5);
+    ck_assert_double_eq_tol(sea, sqrt(exact * (1 - exact) / (double)n), 0.05 * sea);
+    ck_assert_double_eq_tol(pa, exact, 5 * sea);
+    ck_assert_double_eq_tol(pa + pb, 1.0, 1e-12); /* no sample equals 9 exactly */
+    ck_assert_double_eq_tol(sea, seb, 1e-12 * sea); /* p (1 - p) is symmetric */
+    OK(shipest_result_prob_above(r, O_SUM, 1e9, &pa, NULL));
+    ck_assert(pa == 0);
+    OK(shipest_result_prob_below(r, O_SUM, 1e9, &pb, NULL));
+    ck_assert(pb == 1);
+    /* Ties: every value of `zero` is 0, neither above nor below 0. */
+    OK(shipest_result_prob_above(r, O_ZERO, 0, &pa, NULL));
+    OK(shipest_result_prob_below(r, O_ZERO, 0, &pb, NULL));
+    ck_assert(pa == 0 && pb == 0);
+    ck_assert_int_eq(shipest_result_prob_above(r, O_SUM, NAN, &pa, NULL), SHIPEST_EDOMAIN);
+    ck_assert_int_eq(shipest_result_prob_above(r, 9, 0, &pa, NULL), SHIPEST_EINVAL);
+    shipest_result_free(r);
+    teardown(&f);
+}
+END_TEST
+
+START_TEST(test_histogram)
+{
+    fixture f;
+    setup(&f);
+    uint64_t n = scaled(200000);
+    shipest_result *r = run(&f, 0, n);
+    double lo, hi;
+    OK(shipest_result_quantile(r, O_SUM, 0, &lo));
+    OK(shipest_result_quantile(r, O_SUM, 1, &hi));
+    uint64_t c[20], total = 0;
+    OK(shipest_result_histogram(r, O_SUM, lo, hi, 20, c));
+    for (int k = 0; k < 20; k++)
+        total += c[k];
+    ck_assert_uint_eq(total, n); /* min and max included */
+    /* Bins of [2, 12] against the normal: binomial SE per bin, 5 SE. */
+    uint64_t d[10];
+    OK(shipest_result_histogram(r, O_SUM, 2, 12, 10, d));
+    for (int k = 0; k < 10; k++) {
+        double p = phi((2 + k + 1 - 7) / 2.5) - phi((2 + k - 7) / 2.5);
+        double se = sqrt(p * (1 - p) / (double)n);
+        ck_assert_double_eq_tol((double)d[k] / (double)n, p, 5 * se);
+    }
+    ck_assert_int_eq(shipest_result_histogram(r, O_SUM, 1, 1, 10, d), SHIPEST_EDOMAIN);
+    ck_assert_int_eq(shipest_result_histogram(r, O_SUM, 0, INFINITY, 10, d), SHIPEST_EDOMAIN);
+    ck_assert_int_eq(shipest_result_histogram(r, O_SUM, 0, 1, 0, d), SHIPEST_EINVAL);
+    ck_assert_int_eq(shipest_result_histogram(r, O_SUM, 0, 1, 10, NULL), SHIPEST_EINVAL);
+    /* Sketched: the same trials, counts move only for values within 1e-3
+     * (relative) of a bin edge, a small fraction. */
+    OK(shipest_ctx_set_int(f.ctx, SHIPEST_OPT_MAX_MEMORY, INT64_C(1) << 20));
+    shipest_result *s = run(&f, 0, n);
+    if (n < 20000) { /* too few trials to pass 1 MiB (under valgrind): redo both */
+        shipest_result_free(r);
+        shipest_result_free(s);
+        n = 20000;
+        OK(shipest_ctx_set_int(f.ctx, SHIPEST_OPT_MAX_MEMORY, INT64_C(256) << 20));
+        r = run(&f, 0, n);
+        OK(shipest_result_histogram(r, O_SUM, 2, 12, 10, d));
+        OK(shipest_ctx_set_int(f.ctx, SHIPEST_OPT_MAX_MEMORY, INT64_C(1) << 20));
+        s = run(&f, 0, n);
+    }
+    ck_assert_int_eq(shipest_result_is_sketched(s), 1);
+    uint64_t e[10];
+    OK(shipest_result_histogram(s, O_SUM, 2, 12, 10, e));
+    for (int k = 0; k < 10; k++) {
+        /* density <= 0.16 per unit; a band of 2 x 1e-3 x 12 around each of two
+         * edges holds at most 0.008 of the mass. */
+        ck_assert_double_eq_tol((double)e[k] / (double)n, (double)d[k] / (double)n, 0.008);
+    }
+    shipest_result_free(s);
+    shipest_result_free(r);
+    teardown(&f);
+}
+END_TEST
+
+START_TEST(test_standard_errors)
+{
+    fixture f;
+    setup(&f);
+    uint64_t n = scaled(200000);
+    shipest_result *r = run(&f, 0, n);
+    double se;
+    OK(shipest_result_mc_se_quantile(r, O_SUM, 0.5, &se));
+    /* Asymptotic SE of a normal median: sigma sqrt(pi / 2) / sqrt(n). The
+     * estimate rests on ~2 sqrt(n/4) order-statistic spacings, so its own
+     * relative SE is about 1/sqrt(2 sqrt(n/4)) (5% at n = 2e5; 11% at 1e4
+     * under valgrind): 5 of those. */
+    double want = 2.5 * sqrt(PI / 2) / sqrt((double)n);
+    double rel = 1 / sqrt(2 * sqrt((double)n / 4));
+    ck_assert_double_eq_tol(se, want, 5 * rel * want);
+    OK(shipest_result_mc_se_mean(r, O_SUM, &se));
+    ck_assert_double_eq_tol(se, 2.5 / sqrt((double)n), 0.05 * se);
+    ck_assert_int_eq(shipest_result_mc_se_quantile(r, O_SUM, 0, &se), SHIPEST_EDOMAIN);
+    ck_assert_int_eq(shipest_result_mc_se_quantile(r, O_SUM, 1, &se), SHIPEST_EDOMAIN);
+    shipest_result_free(r);
+    teardown(&f);
+}
+END_TEST
+
+START_TEST(test_significant_digits)
+{
+    /* JCGM 101 7.9.2: digit at 10^l reliable when 2 se <= 10^l / 2. */
+    ck_assert_int_eq(shipest_significant_digits(123.456, 0.05), 3);   /* l = 0 */
+    ck_assert_int_eq(shipest_significant_digits(123.456, 0.001), 5);  /* l = -2 */
+    ck_assert_int_eq(shipest_significant_digits(-123.456, 0.001), 5);
+    ck_assert_int_eq(shipest_significant_digits(0.0123, 0.00001), 3); /* l = -4 */
+    ck_assert_int_eq(shipest_significant_digits(1.0, 2.0), 0);
+    ck_assert_int_eq(shipest_significant_digits(5.0, 0), 17);
+    ck_assert_int_eq(shipest_significant_digits(NAN, 1), 0);
+    ck_assert_int_eq(shipest_significant_digits(0, 1), 0);
+}
+END_TEST
+
+START_TEST(test_samples_copy_out)
+{
+    fixture f;
+    setup(&f);
+    shipest_result *r = run(&f, 0, 1000);
+    shipest_result *sub = run(&f, 100, 100);
+    double a[100], b[100];
+    OK(shipest_result_samples(r, O_SUM, 100, 100, a));
+    OK(shipest_result_samples(sub, O_SUM, 0, 100, b));
+    ck_assert(memcmp(a, b, sizeof a) == 0); /* trial t is trial t in any run */
+    ck_assert_int_eq(shipest_result_samples(r, O_SUM, 950, 100, a), SHIPEST_ERANGE);
+    ck_assert_int_eq(shipest_result_samples(r, O_SUM, 1001, 0, a), SHIPEST_ERANGE);
+    OK(shipest_result_samples(r, O_SUM, 1000, 0, NULL));
+    ck_assert_int_eq(shipest_result_samples(r, 7, 0, 1, a), SHIPEST_EINVAL);
+    ck_assert_int_eq(shipest_result_samples(r, O_SUM, 0, 1, NULL), SHIPEST_EINVAL);
+    shipest_result_free(r);
+    shipest_result_free(sub);
+    teardown(&f);
+}
+END_TEST
+
+START_TEST(test_nonfinite_values)
+{
+    fixture f;
+    setup(&f);
+    uint64_t n = scaled(100000);
+    shipest_result *r = run(&f, 0, n);
+    uint64_t fin, bad;
+    OK(shipest_result_count(r, O_LOG, &fin, &bad));
+    ck_assert_uint_eq(fin + bad, n);
+    /* log(u) is NaN for u < 0: a binomial(n, 1/2) count, 5 SE. */
+    ck_assert_double_eq_tol((double)bad, 0.5 * (double)n, 5 * sqrt(0.25 * (double)n));
+    /* Over the finite values log(u) for u ~ U(0, 1): mean -1, sd 1. */
+    double mean, sd, se;
+    OK(shipest_result_mean(r, O_LOG, &mean));
+    OK(shipest_result_sd(r, O_LOG, &sd));
+    OK(shipest_result_mc_se_mean(r, O_LOG, &se));
+    ck_assert_double_eq_tol(mean, -1.0, 5 * se);
+    ck_assert_double_eq_tol(sd, 1.0, 5 * sqrt(8.0 / (4.0 * (double)fin))); /* exp(1) kurtosis 9 */
+    double q;
+    OK(shipest_result_quantile(r, O_LOG, 0.5, &q));
+    ck_assert(isfinite(q));
+    OK(shipest_result_count(r, O_SUM, &fin, &bad));
+    ck_assert_uint_eq(bad, 0);
+    shipest_result_free(r);
+    teardown(&f);
+}
+END_TEST
+
+START_TEST(test_argument_checks)
+{
+    fixture f;
+    setup(&f);
+    shipest_result *r = run(&f, 0, 100);
+    double v, lo, hi;
+    ck_assert_int_eq(shipest_result_mean(NULL, 0, &v), SHIPEST_EINVAL);
+    ck_assert_int_eq(shipest_result_mean(r, 3, &v), SHIPEST_EINVAL);
+    ck_assert_int_eq(shipest_result_sd(r, 0, NULL), SHIPEST_EINVAL);
+    ck_assert_int_eq(shipest_result_quantile(r, 0, 1.5, &v), SHIPEST_EDOMAIN);
+    ck_assert_int_eq(shipest_result_quantile(r, 0, NAN, &v), SHIPEST_EDOMAIN);
+    ck_assert_int_eq(shipest_result_interval(r, 0, SHIPEST_INTERVAL_SHORTEST, 1.0, &lo, &hi), SHIPEST_EDOMAIN);
+    ck_assert_int_eq(shipest_result_interval(r, 0, (shipest_interval)7, 0.9, &lo, &hi), SHIPEST_EINVAL);
+    ck_assert_int_eq(shipest_result_count(r, 5, NULL, NULL), SHIPEST_EINVAL);
+    ck_assert_int_eq(shipest_result_sketch_bound(r, 0, NULL, &v), SHIPEST_EINVAL);
+    ck_assert_uint_eq(shipest_result_output_count(NULL), 0);
+    ck_assert_uint_eq(shipest_result_trials(NULL), 0);
+    ck_assert_int_eq(shipest_result_is_sketched(NULL), 0);
+    ck_assert_uint_eq(shipest_result_dependency_count(r, 9), 0);
+    /* Intervals contain the median and nest by coverage. */
+    double m, lo2, hi2;
+    OK(shipest_result_quantile(r, 0, 0.5, &m));
+    OK(shipest_result_interval(r, 0, SHIPEST_INTERVAL_SYMMETRIC, 0.5, &lo, &hi));
+    OK(shipest_result_interval(r, 0, SHIPEST_INTERVAL_SYMMETRIC, 0.9, &lo2, &hi2));
+    ck_assert(lo <= m && m <= hi && lo2 <= lo && hi <= hi2);
+    shipest_result_free(r);
+    teardown(&f);
+}
+END_TEST
+
+START_TEST(test_table_factors_and_bindings)
+{
+    /* A conversion through the default table: the output lists the table
+     * factors it used with their citations, and the load plan reports how
+     * often each constraint bound. */
+    shipest_ctx *ctx;
+    OK(shipest_ctx_new(&ctx));
+    static const char text[] = "rounds = 1000 to 2000 container -> round_152mm\n";
+    shipest_model *m = NULL;
+    shipest_status st = shipest_model_parse(ctx, text, sizeof text - 1, &m);
+    ck_assert_msg(st == SHIPEST_OK, "%s", shipest_ctx_errmsg(ctx));
+    shipest_result *r = NULL;
+    OK(shipest_model_run_range(ctx, m, 0, 2000, 0, &r));
+    size_t o;
+    OK(shipest_result_output_index(r, "rounds", &o));
+    size_t nd = shipest_result_dependency_count(r, o), factors = 0;
+    ck_assert_uint_ge(nd, 2);
+    for (size_t k = 0; k < nd; k++) {
+        int is_factor;
+        const char *name, *source;
+        OK(shipest_result_dependency(r, o, k, &is_factor, &name, &source));
+        ck_assert(name[0] != '\0');
+        if (is_factor) {
+            factors++;
+            ck_assert_msg(source[0] != '\0', "table factor %s has no source", name);
+        }
+    }
+    ck_assert_uint_ge(factors, 1);
+    ck_assert_uint_eq(shipest_result_sensitivity_count(r, o), nd);
+    double total = 0;
+    for (size_t k = 0; k < nd; k++) {
+        double share;
+        OK(shipest_result_sensitivity(r, o, k, NULL, &share, NULL));
+        total += share;
+    }
+    ck_assert_double_eq_tol(total, 1.0, 1e-12);
+    ck_assert_uint_ge(shipest_result_binding_count(r), 1);
+    for (size_t b = 0; b < shipest_result_binding_count(r); b++) {
+        const char *name;
+        size_t nc;
+        OK(shipest_result_binding(r, b, &name, &nc));
+        ck_assert_uint_ge(nc, 1);
+        double sum = 0;
+        for (size_t c = 0; c < nc; c++) {
+            const char *label;
+            double share;
+            OK(shipest_result_binding_share(r, b, c, &label, &share));
+            ck_assert(share >= 0 && share <= 1);
+            sum += share;
+        }
+        ck_assert_double_eq_tol(sum, 1.0, 1e-12); /* exactly one constraint binds per trial */
+        ck_assert_int_eq(shipest_result_binding_share(r, b, nc, NULL, NULL), SHIPEST_EINVAL);
+    }
+    shipest_result_free(r);
+    shipest_model_free(m);
+    shipest_ctx_free(ctx);
+}
+END_TEST
+
+Suite *test_suite(void)
+{
+    Suite *s = suite_create("result");
+    TCase *tc = tcase_create("result");
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, test_names_and_dependencies);
+    tcase_add_test(tc, test_sensitivity_shares);
+    tcase_add_test(tc, test_probabilities);
+    tcase_add_test(tc, test_histogram);
+    tcase_add_test(tc, test_standard_errors);
+    tcase_add_test(tc, test_significant_digits);
+    tcase_add_test(tc, test_samples_copy_out);
+    tcase_add_test(tc, test_nonfinite_values);
+    tcase_add_test(tc, test_argument_checks);
+    tcase_add_test(tc, test_table_factors_and_bindings);
+    suite_add_tcase(s, tc);
+    return s;
+}
