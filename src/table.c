@@ -124,6 +124,7 @@ void shp_tables_free(shipest_ctx *ctx, struct shp_tables *t)
     for (size_t i = 0; i < t->files.n; i++)
         shp_free(ctx, t->files.items[i]);
     shp_free(ctx, t->files.items);
+    shp_hedge_set_free(ctx, &t->hedges);
     shp_free(ctx, t);
 }
 

@@ -1144,6 +1144,12 @@ static shipest_status commit(shipest_ctx *ctx, struct shp_tables *s)
         p->files.items[p->files.n++] = s->files.items[i];
     s->files.n = 0;
     p->n_kinds_total = s->n_kinds_total;
+    /* The scratch lexicon is the whole new lexicon (a copy of the old one
+     * plus this text's hedges): it replaces the old one, and the scratch is
+     * left empty so freeing the scratch layer frees nothing twice. */
+    shp_hedge_set_free(ctx, &p->hedges);
+    p->hedges = s->hedges;
+    shp_hedge_set_init(&s->hedges);
     return SHIPEST_OK;
 }
 
@@ -1211,11 +1217,20 @@ static shipest_status parse_all(tparser *P)
             kw = P->tok;
         }
         if (kw.kind != SHP_TOK_NAME)
-            return expected(P, "a statement (kind, alias, unit, factor, carrier or cargo)");
-        if (shp_tok_is(&P->lx, &kw, "hedge"))
-            return err_at(P, &kw, SHIPEST_EUNSUPPORTED,
-                          "'hedge' statements are not supported yet (reserved for the claims "
-                          "layer)");
+            return expected(P, "a statement (kind, alias, unit, factor, carrier, cargo or "
+                               "hedge)");
+        if (shp_tok_is(&P->lx, &kw, "hedge")) {
+            /* The hedge lexicon (hedge.h, docs/claims.md). The statement
+             * parser reads the name and the attribute lines and leaves the
+             * lexer just before the next column-1 statement (or the end). */
+            shp_hedge *entry;
+            if ((st = shp_hedge_parse_statement(P->ctx, &P->lx, &kw, &entry)) != SHIPEST_OK ||
+                (st = shp_hedge_set_add(P->ctx, &P->s->hedges, entry, is_override)) !=
+                    SHIPEST_OK ||
+                (st = next(P)) != SHIPEST_OK)
+                return st;
+            continue;
+        }
         P->cur_tok = kw;
         if ((st = next(P)) != SHIPEST_OK)
             return st;
@@ -1235,7 +1250,7 @@ static shipest_status parse_all(tparser *P)
             char d[64];
             return err_at(P, &kw, SHIPEST_EPARSE,
                           "unknown statement %s (expected kind, alias, unit, factor, carrier, "
-                          "cargo or override)",
+                          "cargo, hedge or override)",
                           shp_tok_describe(&P->lx, &kw, d, sizeof d));
         }
         if (st != SHIPEST_OK)
@@ -1275,6 +1290,14 @@ shipest_status shp_table_load(shipest_ctx *ctx, const char *name, const char *te
         return SHIPEST_ENOMEM;
     }
     P.file = file;
+    /* The lexicon: the embedded defaults under the default table, else a
+     * copy of the committed one that this text's `hedge` statements change. */
+    st = is_default ? shp_hedge_set_default(ctx, &P.s->hedges)
+                    : shp_hedge_set_copy(ctx, &ctx->tables->hedges, &P.s->hedges);
+    if (st != SHIPEST_OK) {
+        shp_tables_free(ctx, P.s);
+        return st;
+    }
     shp_lex_init(&P.lx, ctx, P.file, text, len);
     st = prescan(&P, text, len);
     if (st == SHIPEST_OK)

@@ -537,7 +537,29 @@ static const bad_case bad_cases[] = {
      "test.stbl:4:5:", "unknown attribute"},
     {"kind w \"w\"\n    source \"s\"\n", SHIPEST_EPARSE, "test.stbl:3:5:", "indented line"},
     {"frobnicate x\n", SHIPEST_EPARSE, "test.stbl:2:1:", "unknown statement"},
-    {"hedge \"about\" x\n", SHIPEST_EUNSUPPORTED, "test.stbl:2:1:", "not supported yet"},
+    /* hedge statements (the claims lexicon, docs/claims.md) */
+    {"hedge \"about\" x\n", SHIPEST_EPARSE, "test.stbl:2:7:", "`hedge` expects a name"},
+    {"hedge about\n    phrases \"zz\"\n    shape constant\n    reason \"r\"\n", SHIPEST_ENAME,
+     "test.stbl:2:1:", "is already defined at hedges.stbl:"},
+    {"hedge zz\n    phrases \"zz\"\n    shape constant\n    reason \"r\"\n"
+     "hedge zz\n    phrases \"yy\"\n    shape constant\n    reason \"r\"\n",
+     SHIPEST_ENAME, "test.stbl:6:1:", "already defined at test.stbl:2:1"},
+    {"override hedge nosuch\n    phrases \"zz\"\n    shape constant\n    reason \"r\"\n",
+     SHIPEST_ENAME, "test.stbl:2:10:", "no hedge of that name"},
+    {"hedge zz\n    phrases \"over\"\n    shape constant\n    reason \"r\"\n", SHIPEST_ENAME,
+     "test.stbl:2:1:", "\"over\", which hedge 'more_than' (hedges.stbl:"},
+    {"hedge zz\n    phrases \"zz\"\n    shape constant\n", SHIPEST_EPARSE, "test.stbl:",
+     "reason"},
+    {"hedge zz\n    phrases \"zz\"\n    source \"s\"\n    date \"2026\"\n", SHIPEST_EPARSE,
+     "test.stbl:5:5:", "unknown hedge attribute name 'date'"},
+    /* A hedge ends the statement before it, whose checks still run. */
+    {"kind w \"w\"\nfactor f: 1 w = 2 kg\n    source \"s\"\nhedge zz\n    phrases \"zz\"\n"
+     "    shape constant\n    reason \"r\"\n",
+     SHIPEST_EPARSE, "test.stbl:3:8:", "has no date"},
+    /* ... and a statement after a hedge gets its own attribute lines. */
+    {"hedge zz\n    phrases \"zz\"\n    shape constant\n    reason \"r\"\nkind w \"w\"\n"
+     "    source \"s\"\n",
+     SHIPEST_EPARSE, "test.stbl:7:5:", "indented line"},
     {"kind w \"w\" extra\n", SHIPEST_EPARSE, "test.stbl:2:12:", "end of the line"},
     {"carrier person\n    source \"s\"\n    date \"2026\"\n    confidence \"D\"\n",
      SHIPEST_EPARSE, "test.stbl:2:9:", "needs a payload or a volume"},
@@ -756,6 +778,49 @@ START_TEST(test_oom_load)
 }
 END_TEST
 
+START_TEST(test_oom_load_hedges)
+{
+    /* Hedges between other statements: an override, a new entry, and a
+     * factor after them; then a claim through the context's lexicon. */
+    const char *t = "shipest-table 1\n"
+                    "kind gadget \"g\"\n"
+                    "override hedge about\n"
+                    "    phrases \"about\" \"around\"\n"
+                    "    shape quantiles\n"
+                    "    support 0 inf\n"
+                    "    quantiles 0.05: 0.8 1 1.25\n"
+                    "    reason \"house style\"\n"
+                    "hedge upwards_of\n"
+                    "    phrases \"upwards of\"\n"
+                    "    shape quantiles\n"
+                    "    support 1 inf\n"
+                    "    quantiles 0.1: 1.2 1.5 2\n"
+                    "    summary \"well above the figure\"\n"
+                    "    reason \"test\"\n"
+                    "factor gadget_mass: 1 gadget = 2 kg\n"
+                    "    source \"s\"\n"
+                    "    date \"2026\"\n"
+                    "    confidence \"D\"\n";
+    shipest_dist *d = NULL;
+    HARNESS_OOM_LOOP(
+        {
+            st = shipest_ctx_load_table_string(ctx, t, strlen(t), "oom.stbl");
+            if (st == SHIPEST_OK)
+                st = shipest_claim_parse(ctx, NULL, "upwards of 100", 14, 0, &d, NULL, 0, NULL,
+                                         NULL, 0, NULL);
+            if (st == SHIPEST_OK) {
+                double med = 0.0;
+                ck_assert_int_eq(shipest_dist_quantile(d, 0.5, &med), SHIPEST_OK);
+                ck_assert_double_eq_tol(med, 150.0, 1e-9);
+            }
+        },
+        {
+            shipest_dist_free(d);
+            d = NULL;
+        });
+}
+END_TEST
+
 START_TEST(test_oom_convert)
 {
     shipest_conversion *c = NULL;
@@ -793,6 +858,7 @@ Suite *test_suite(void)
     tcase_add_test(tc, test_borrowed_strings_survive_override);
     tcase_add_test(tc, test_load_file);
     tcase_add_test(tc, test_oom_load);
+    tcase_add_test(tc, test_oom_load_hedges);
     tcase_add_test(tc, test_oom_convert);
     suite_add_tcase(s, tc);
     return s;
