@@ -34,8 +34,8 @@ ABI := 0
 
 # ---- sources ----------------------------------------------------------------
 LIB_SRC     := $(sort $(wildcard src/*.c))
-TABLE_SRC   := src/tables/default.stbl
-GEN_SRC     := $(if $(wildcard $(TABLE_SRC)),$(B)/gen/default_table.c)
+TABLE_SRC   := $(sort $(wildcard src/tables/*.stbl))
+GEN_SRC     := $(patsubst src/tables/%.stbl,$(B)/gen/%_table.c,$(TABLE_SRC))
 LIB_CFLAGS  := $(WARNFLAGS) $(CFLAGS) $(SANFLAGS) $(CPPFLAGS) -Iinclude -Isrc \
                -DSHIPEST_BUILDING -fvisibility=hidden
 STATIC_OBJ  := $(patsubst src/%.c,$(B)/static/%.o,$(LIB_SRC)) \
@@ -59,7 +59,11 @@ help:
 	@echo "make check        build and run every test (installs Check etc. when root)"
 	@echo "make check-asan   tests under AddressSanitizer + UBSan"
 	@echo "make check-valgrind  tests under valgrind memcheck"
-	@echo "make check-rng    dieharder battery on the random generator"
+	@echo "make check-tsan   threaded tests under ThreadSanitizer"
+	@echo "make check-rng    dieharder battery on the random generator (10-20 min)"
+	@echo "make check-mpi    MPI example: split run merged bit-identically (installs Open MPI)"
+	@echo "make check-python Python binding's unittest suite"
+	@echo "make bench        benchmarks (docs/performance.md)"
 	@echo "make fuzz-NAME    run the libFuzzer target tests/fuzz/fuzz_NAME.c (clang)"
 	@echo "make docs         Doxygen HTML and man pages (warnings are errors)"
 	@echo "make install / uninstall   honour PREFIX LIBDIR INCLUDEDIR PKGCONFIGDIR DESTDIR"
@@ -73,17 +77,18 @@ $(B)/static/gen_%.o: $(B)/gen/%.c | $(B)/static
 $(B)/shared/gen_%.o: $(B)/gen/%.c | $(B)/shared
 	$(CC) $(LIB_CFLAGS) -fPIC -c $< -o $@
 
-# The default table is embedded as a byte array, so the library needs no file
-# at run time. od is POSIX; the bytes are written as hex.
-$(B)/gen/default_table.c: $(TABLE_SRC) | $(B)/gen
-	@{ echo '/* generated from $(TABLE_SRC) by make; do not edit */'; \
+# Each src/tables/NAME.stbl is embedded as the byte array shp_NAME_table
+# (NUL-terminated; shp_NAME_table_len excludes the NUL), so the library needs
+# no file at run time. od is POSIX; the bytes are written as hex.
+$(B)/gen/%_table.c: src/tables/%.stbl | $(B)/gen
+	@{ echo '/* generated from $< by make; do not edit */'; \
 	   echo '#include <stddef.h>'; \
-	   echo 'extern const unsigned char shp_default_table[];'; \
-	   echo 'extern const size_t shp_default_table_len;'; \
-	   echo 'const unsigned char shp_default_table[] = {'; \
+	   echo 'extern const unsigned char shp_$*_table[];'; \
+	   echo 'extern const size_t shp_$*_table_len;'; \
+	   echo 'const unsigned char shp_$*_table[] = {'; \
 	   od -An -v -tx1 $< | sed -e 's/  */ /g' -e 's/^ //' -e '/^$$/d' -e 's/\([0-9a-f][0-9a-f]\)/0x\1,/g'; \
 	   echo '0x00};'; \
-	   echo "const size_t shp_default_table_len = sizeof shp_default_table - 1;"; } > $@.tmp
+	   echo 'const size_t shp_$*_table_len = sizeof shp_$*_table - 1;'; } > $@.tmp
 	@mv $@.tmp $@
 
 $(B)/static $(B)/shared $(B)/gen $(B)/tests $(L):
@@ -104,6 +109,9 @@ $(SHARED_DEV): $(SHARED_SO)
 include mk/tests.mk
 include mk/install.mk
 include mk/docs.mk
+include mk/bindings.mk
+include mk/examples.mk
+include mk/bench.mk
 
 .PHONY: clean
 clean:

@@ -26,11 +26,13 @@ install: libs libshipest.pc
 	    $(INSTALL) -m 644 $(MAN_PAGES) $(DESTDIR)$(MANDIR)/man3/)
 	$(if $(BIN_PROGRAMS),$(INSTALL) -d $(DESTDIR)$(BINDIR) && \
 	    $(INSTALL) -m 755 $(BIN_PROGRAMS) $(DESTDIR)$(BINDIR)/)
+	$(if $(BIN_PROGRAMS),$(INSTALL) -d $(DESTDIR)$(MANDIR)/man1 && \
+	    $(INSTALL) -m 644 docs/shipest.1 $(DESTDIR)$(MANDIR)/man1/shipest.1)
 
 uninstall:
 	rm -f $(DESTDIR)$(INCLUDEDIR)/shipest.h $(DESTDIR)$(LIBDIR)/libshipest.a \
 	      $(DESTDIR)$(LIBDIR)/libshipest.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libshipest.so.$(ABI) \
 	      $(DESTDIR)$(LIBDIR)/libshipest.so $(DESTDIR)$(PKGCONFIGDIR)/libshipest.pc \
-	      $(DESTDIR)$(BINDIR)/shipest
+	      $(DESTDIR)$(BINDIR)/shipest $(DESTDIR)$(MANDIR)/man1/shipest.1
 	rm -rf $(DESTDIR)$(DATADIR)/shipest
 	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man3/,$(notdir $(wildcard build/docs/man/man3/*.3)))

@@ -38,7 +38,8 @@ $(B)/tests/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(STATIC_LIB) | $(B
 
 # The README's test command: everything, against both libraries.
 check: deps
-	@$(MAKE) --no-print-directory check-unit check-symbols check-replay check-install
+	@$(MAKE) --no-print-directory check-unit check-symbols check-replay check-default-table \
+	    check-install check-examples check-python
 
 # Each suite prints Check's summary line; every program runs even if one fails.
 check-unit: tests
@@ -77,7 +78,7 @@ check-asan: deps
 VALGRIND ?= valgrind --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect,possible --quiet
 check-valgrind: deps
 	@sh tests/tools/need.sh valgrind:valgrind
-	@$(MAKE) --no-print-directory TEST_ENV="CK_FORK=no SHIPEST_TEST_VALGRIND=1 $(VALGRIND)" check-unit-static
+	@$(MAKE) --no-print-directory TEST_ENV="CK_FORK=no SHIPEST_TEST_VALGRIND=1 SHIPEST_TEST_OOM_STRIDE=7 $(VALGRIND)" check-unit-static
 .SECONDARY:
 
 # ---- fuzzing (clang's libFuzzer) ----------------------------------------------
@@ -108,3 +109,28 @@ $(B)/tests/rng_stream: tests/rng/rng_stream.c $(STATIC_LIB) | $(B)/tests
 
 check-rng: $(B)/tests/rng_stream
 	@sh tests/rng/check-rng.sh $(B)/tests/rng_stream
+
+# ---- ThreadSanitizer over the suites that run threads --------------------------
+TSAN_SUITES ?= check_mc check_result
+.PHONY: check-tsan tsan-run
+check-tsan: deps
+	@$(MAKE) --no-print-directory B=build/tsan L=build/tsan/lib CFLAGS="-O1 -g" \
+	    SANFLAGS="-fsanitize=thread" tsan-run
+tsan-run: $(addprefix $(B)/tests/,$(addsuffix -static,$(TSAN_SUITES)))
+	@fail=0; for t in $^; do echo "== $$t"; \
+	    CK_FORK=no SHIPEST_TEST_SHRINK=1 TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" \
+	    $$t || fail=1; done; \
+	 if [ $$fail -ne 0 ]; then echo "check-tsan: FAILED"; exit 1; fi
+
+# ---- docs/default-table.md is generated from the table, so it cannot drift ------
+$(B)/tests/gen_default_table_doc: tests/tools/gen_default_table_doc.c $(STATIC_LIB) | $(B)/tests
+	$(CC) $(WARNFLAGS) $(CFLAGS) -Iinclude -o $@ $< $(STATIC_LIB) $(LIBS_PRIVATE)
+
+.PHONY: default-table-doc check-default-table
+default-table-doc: $(B)/tests/gen_default_table_doc
+	$(B)/tests/gen_default_table_doc > docs/default-table.md
+
+check-default-table: $(B)/tests/gen_default_table_doc
+	@if $(B)/tests/gen_default_table_doc | diff -u docs/default-table.md - >/dev/null; then \
+	    echo "check-default-table: docs/default-table.md matches src/tables/default.stbl"; \
+	 else echo "check-default-table: docs/default-table.md is stale; run 'make default-table-doc'"; exit 1; fi

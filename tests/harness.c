@@ -53,6 +53,13 @@ shipest_ctx *harness_ctx_failing(harness_alloc *a, long fail_at)
     return ctx;
 }
 
+long harness_oom_stride(void)
+{
+    const char *s = getenv("SHIPEST_TEST_OOM_STRIDE");
+    long n = s != NULL ? strtol(s, NULL, 10) : 1;
+    return n >= 1 ? n : 1;
+}
+
 const char *harness_data_path(const char *name)
 {
     static char path[4096];

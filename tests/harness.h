@@ -31,7 +31,7 @@ shipest_ctx *harness_ctx_failing(harness_alloc *a, long fail_at);
  * freed and the live-block count must be 0 (nothing leaked). */
 #define HARNESS_OOM_LOOP(body, cleanup)                                          \
     do {                                                                         \
-        for (long oom_n_ = 1;; oom_n_++) {                                       \
+        for (long oom_n_ = 1;; oom_n_ += harness_oom_stride()) {                 \
             harness_alloc oom_a_;                                                \
             shipest_ctx *ctx = harness_ctx_failing(&oom_a_, oom_n_);             \
             shipest_status st = SHIPEST_OK;                                      \
@@ -53,6 +53,12 @@ shipest_ctx *harness_ctx_failing(harness_alloc *a, long fail_at);
                 break;                                                           \
         }                                                                        \
     } while (0)
+
+/* Step between the failing allocations HARNESS_OOM_LOOP tries: 1 (every
+ * allocation), or $SHIPEST_TEST_OOM_STRIDE when set (make check-valgrind sets
+ * it, since every step reloads the default table under valgrind; the sanitizer
+ * and plain runs still try every allocation). */
+long harness_oom_stride(void);
 
 /* Path of a file under tests/data (uses $SHIPEST_TEST_DATA, default "tests/data"). */
 const char *harness_data_path(const char *name);
