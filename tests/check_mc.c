@@ -657,6 +657,11 @@ static void cancel_case(int64_t threads, int adaptive)
 START_TEST(test_cancel)
 {
     cancel_case(1, 0);
+    /* valgrind runs one thread at a time, so the calling thread (the one
+     * that reports progress) may get too few blocks to reach the fifth
+     * report; the threaded cases run in the plain, ASan and TSan builds. */
+    if (getenv("SHIPEST_TEST_VALGRIND") != NULL)
+        return;
     cancel_case(2, 0);
     cancel_case(2, 1);
 }
