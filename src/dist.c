@@ -41,8 +41,11 @@ struct shipest_dist {
     size_t n;                  /* empirical: samples; mixture: components */
     double *data;              /* empirical: sorted samples; mixture: weights */
     shipest_dist **comp;       /* mixture components (owned copies) */
-    /* Fast inverse CDF for block sampling (see "fast inverse" below);
-     * NULL when the family has none or the build did not meet the bound. */
+    /* Fast inverse CDF for block sampling (see "fast inverse" below):
+     * wanted by the constructor when the family has one, built by
+     * shp_dist_prepare (so tables that are never sampled cost nothing);
+     * NULL until then, or when the build did not meet the bound. */
+    int fast_wanted, fast_tried;
     struct fastinv *fast;
 };
 
@@ -697,7 +700,8 @@ double shp_dist_ppf(const shipest_dist *d, double p)
  * with df <= 1e6), after the PINV
  * method of Derflinger, Hörmann & Leydold (ACM TOMACS 20(4), 2010), except
  * that the u values of the nodes come from the exact CDF (not from
- * integrating the density). Built once, at construction:
+ * integrating the density). Built once, by shp_dist_prepare (when a model
+ * node takes the distribution, or on the first shipest_dist_sample):
  *
  * - the central part [x_lo, x_hi] with F(x_lo) = FI_TAIL, 1 - F(x_hi) =
  *   FI_TAIL is split into intervals; on each, x(u) is the Newton
@@ -926,6 +930,16 @@ static void fi_block(const shipest_dist *d, const double *u, size_t n, double *o
     }
 }
 
+shipest_status shp_dist_prepare(shipest_dist *d)
+{
+    if (!d->fast_wanted || d->fast_tried)
+        return SHIPEST_OK;
+    shipest_status st = fi_make(d);
+    if (st == SHIPEST_OK)
+        d->fast_tried = 1;
+    return st;
+}
+
 int shp_dist_fast_intervals(const shipest_dist *d)
 {
     return d->fast != NULL ? (int)d->fast->n : 0;
@@ -1150,10 +1164,7 @@ static shipest_status beta_make(shipest_ctx *ctx, shipest_family fam, double a, 
     /* Only with a bounded density: where it is infinite at an end, F jumps
      * by more than 1e-12 between neighbouring doubles near that end and no
      * x (exact or not) meets the u-error bound there. */
-    if (a >= 1.0 && b >= 1.0 && fi_make(d) != SHIPEST_OK) {
-        shipest_dist_free(d);
-        return SHIPEST_ENOMEM;
-    }
+    d->fast_wanted = a >= 1.0 && b >= 1.0;
     *out = d;
     return SHIPEST_OK;
 }
@@ -1206,10 +1217,7 @@ SHIPEST_API shipest_status shipest_dist_gamma(shipest_ctx *ctx, double shape, do
     set_moments(d, shape * scale, shape * scale * scale);
     /* Fast block inverse only with a bounded density (shape >= 1), as for
      * beta. */
-    if (shape >= 1.0 && fi_make(d) != SHIPEST_OK) {
-        shipest_dist_free(d);
-        return SHIPEST_ENOMEM;
-    }
+    d->fast_wanted = shape >= 1.0;
     *out = d;
     return SHIPEST_OK;
 }
@@ -1243,10 +1251,7 @@ SHIPEST_API shipest_status shipest_dist_student_t(shipest_ctx *ctx, double df, d
     set_moments(d, df > 1.0 ? loc : NAN, df > 2.0 ? scale * scale * df / (df - 2.0) : NAN);
     /* Above df = 1e6 the exact quantile and CDF are slow and no longer
      * agree to the bound; such a t is sampled exactly. */
-    if (df <= 1e6 && fi_make(d) != SHIPEST_OK) {
-        shipest_dist_free(d);
-        return SHIPEST_ENOMEM;
-    }
+    d->fast_wanted = df <= 1e6;
     *out = d;
     return SHIPEST_OK;
 }
@@ -1687,6 +1692,11 @@ SHIPEST_API shipest_status shipest_dist_sample(shipest_ctx *ctx, const shipest_d
         return SHIPEST_EINVAL;
     if (d == NULL || (out == NULL && n > 0))
         return shp_error(ctx, SHIPEST_EINVAL, "sample: %s is NULL", d == NULL ? "d" : "out");
+    /* Building the fast inverse on first use changes no value a caller can
+     * see; the one-thread-at-a-time rule of docs/threads.md covers it. */
+    shipest_status st = shp_dist_prepare((shipest_dist *)d);
+    if (st != SHIPEST_OK)
+        return ctx == d->ctx ? st : shp_error(ctx, st, "sample: out of memory");
     shp_rng_uniforms((uint64_t)ctx->seed, stream, first, n, out);
     shp_dist_ppf_block(d, out, n, out);
     return SHIPEST_OK;

@@ -54,6 +54,9 @@ void shp_moments_get(const shp_moments *m, double shift, double *mean, double *v
 #define SHP_RADIX_HIST (6 * 2048)
 void shp_radix_sort(uint64_t *key, uint64_t *tkey, uint32_t *val, uint32_t *tval, size_t n,
                     size_t *hist);
+/* The same for 32-bit keys with (required) 32-bit values. */
+void shp_radix_sort32(uint32_t *key, uint32_t *tkey, uint32_t *val, uint32_t *tval, size_t n,
+                      size_t *hist);
 /* Sort doubles ascending through their order-preserving bit image; tmp
  * holds n doubles. Only finite values should be passed. */
 void shp_sort_doubles(double *v, double *tmp, size_t n, size_t *hist);

@@ -7,6 +7,7 @@
  * model exactly as it was, so a failed statement never half-changes a
  * model. */
 #include "model.h"
+#include "dist.h"
 
 #include "table.h"
 
@@ -392,6 +393,8 @@ shipest_status shipest_model_input(shipest_model *m, const char *name, const shi
         st = SHIPEST_ENOMEM;
     if (st == SHIPEST_OK)
         st = shipest_dist_clone(m->ctx, dist, &n.dist);
+    if (st == SHIPEST_OK)
+        st = shp_dist_prepare(n.dist);
     if (st != SHIPEST_OK) {
         node_clear(m->ctx, &n);
         return st;
@@ -884,6 +887,12 @@ static shipest_status factor_node(shipest_model *m, const shp_uncertain *q, ship
         st = SHIPEST_ENOMEM;
     if (st == SHIPEST_OK && q->source != NULL && (n.source = shp_strdup(m->ctx, q->source)) == NULL)
         st = SHIPEST_ENOMEM;
+    /* The table's own copy gets the fast inverse (built on first use), so
+     * every later model that uses this factor copies it instead of building
+     * it again; the table lives as long as the context, which one thread
+     * uses at a time. */
+    if (st == SHIPEST_OK)
+        st = shp_dist_prepare((shipest_dist *)q->dist);
     if (st == SHIPEST_OK)
         st = shipest_dist_clone(m->ctx, q->dist, &n.dist);
     if (st == SHIPEST_OK && (key = shp_alloc(m->ctx, len + 8)) == NULL)

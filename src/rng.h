@@ -35,6 +35,10 @@ static inline double shp_rng_u01(uint64_t w)
 /* Words for counters [first, first + n) of stream. */
 void shp_rng_words(uint64_t seed, uint64_t stream, uint64_t first, size_t n, uint64_t *out);
 
+/* The same words through the portable lanes only, never the AVX2 path: for
+ * the test that the two agree bit for bit. */
+void shp_rng_words_portable(uint64_t seed, uint64_t stream, uint64_t first, size_t n, uint64_t *out);
+
 /* Uniforms in (0, 1) for counters [first, first + n) of stream. */
 void shp_rng_uniforms(uint64_t seed, uint64_t stream, uint64_t first, size_t n, double *out);
 

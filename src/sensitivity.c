@@ -98,19 +98,24 @@ void shp_reservoir_merge(shp_reservoir *a, const shp_reservoir *b)
 
 /* ---- Spearman ---------------------------------------------------------------- */
 
-/* Order-preserving integer image of a double (NaN sorts last). */
-static inline uint64_t order_key(double x)
+/* Rank key of a double: the top 32 bits of its order-preserving integer
+ * image (sign, exponent, 20 fraction bits; NaN sorts last). Values within a
+ * relative 2^-20 of each other tie, which moves a rank correlation by far
+ * less than its sampling error, and halves the sorting (3 radix passes on
+ * 32-bit keys instead of up to 6 on 64-bit ones). */
+static inline uint32_t rank_key(double x)
 {
     if (isnan(x))
-        return UINT64_MAX;
+        return UINT32_MAX;
     uint64_t u;
     memcpy(&u, &x, sizeof u);
-    return (u >> 63) ? ~u : u | (UINT64_C(1) << 63);
+    u = (u >> 63) ? ~u : u | (UINT64_C(1) << 63);
+    return (uint32_t)(u >> 32);
 }
 
 /* Mid-ranks (ties share their average rank) minus the mean rank, from
  * pairs sorted by key. */
-static void ranks(const uint64_t *key, const uint32_t *idx, size_t n, double *out)
+static void ranks(const uint32_t *key, const uint32_t *idx, size_t n, double *out)
 {
     for (size_t a = 0; a < n;) {
         size_t b = a + 1;
@@ -150,15 +155,17 @@ shipest_status shp_sensitivity(shipest_ctx *ctx, shipest_result *r)
     uint32_t *order = shp_alloc_array(ctx, 2 * n, sizeof *order);
     uint64_t *tkey = shp_alloc_array(ctx, 2 * n, sizeof *tkey);
     double *rk = shp_alloc_array(ctx, n * width, sizeof *rk);
-    uint64_t *key = shp_alloc_array(ctx, 2 * n, sizeof *key);
+    uint32_t *key = shp_alloc_array(ctx, 2 * n, sizeof *key);
     uint32_t *idx = shp_alloc_array(ctx, 2 * n, sizeof *idx);
     size_t *hist = shp_alloc_array(ctx, SHP_RADIX_HIST, sizeof *hist);
     size_t maxdeps = 1;
     for (size_t o = 0; o < r->n_out; o++)
         maxdeps = r->out[o].n_deps > maxdeps ? r->out[o].n_deps : maxdeps;
     share_item *sh = shp_alloc_array(ctx, maxdeps, sizeof *sh);
+    double *sq = shp_alloc_array(ctx, width, sizeof *sq);
     if (order == NULL || tkey == NULL || rk == NULL || key == NULL || idx == NULL || sh == NULL ||
-        hist == NULL) {
+        hist == NULL || sq == NULL) {
+        shp_free(ctx, sq);
         shp_free(ctx, tkey);
         shp_free(ctx, hist);
         shp_free(ctx, order);
@@ -174,28 +181,37 @@ shipest_status shp_sensitivity(shipest_ctx *ctx, shipest_result *r)
         tkey[i] = res->trial[i];
     }
     shp_radix_sort(tkey, tkey + n, order, order + n, n, hist);
+    /* Rank keys column by column in canonical order: one pass over the
+     * rows, then each column is contiguous. */
+    for (size_t i = 0; i < n; i++) {
+        const double *row = res->row + (size_t)order[i] * width;
+        for (size_t c = 0; c < width; c++)
+            rk[c * n + i] = row[c];
+    }
     for (size_t c = 0; c < width; c++) {
+        double *col = rk + c * n;
         for (size_t i = 0; i < n; i++) {
-            key[i] = order_key(res->row[(size_t)order[i] * width + c]);
+            key[i] = rank_key(col[i]);
             idx[i] = (uint32_t)i;
         }
-        shp_radix_sort(key, key + n, idx, idx + n, n, hist);
-        ranks(key, idx, n, rk + c * n);
+        shp_radix_sort32(key, key + n, idx, idx + n, n, hist);
+        ranks(key, idx, n, col);
+        double ss = 0; /* sum of squared centred ranks, for every pair below */
+        for (size_t i = 0; i < n; i++)
+            ss += col[i] * col[i];
+        sq[c] = ss;
     }
     for (size_t o = 0; o < r->n_out; o++) {
         shp_out *out = &r->out[o];
         const double *ry = rk + o * n;
-        double syy = 0;
-        for (size_t i = 0; i < n; i++)
-            syy += ry[i] * ry[i];
+        double syy = sq[o];
         double total = 0;
         for (size_t d = 0; d < out->n_deps; d++) {
-            const double *rx = rk + (r->n_out + out->deps[d]) * n;
-            double sxx = 0, sxy = 0;
-            for (size_t i = 0; i < n; i++) {
-                sxx += rx[i] * rx[i];
+            size_t c = r->n_out + out->deps[d];
+            const double *rx = rk + c * n;
+            double sxx = sq[c], sxy = 0;
+            for (size_t i = 0; i < n; i++)
                 sxy += rx[i] * ry[i];
-            }
             double rho = sxx > 0 && syy > 0 ? sxy / sqrt(sxx * syy) : 0;
             sh[d].rho = rho;
             sh[d].share = rho * rho;
@@ -217,6 +233,7 @@ shipest_status shp_sensitivity(shipest_ctx *ctx, shipest_result *r)
     shp_free(ctx, key);
     shp_free(ctx, idx);
     shp_free(ctx, sh);
+    shp_free(ctx, sq);
     shp_free(ctx, hist);
     return SHIPEST_OK;
 }

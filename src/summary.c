@@ -214,6 +214,51 @@ static inline double value_of(uint64_t k)
     return x;
 }
 
+void shp_radix_sort32(uint32_t *key, uint32_t *tkey, uint32_t *val, uint32_t *tval, size_t n,
+                      size_t *hist)
+{
+    /* As shp_radix_sort, with 32-bit keys in three passes (11, 11, 10 bits):
+     * half the passes and two thirds of the memory traffic. */
+    enum { BITS = 11, SIZE = 1 << BITS, PASSES = 3 };
+    uint32_t *key0 = key, *val0 = val;
+    memset(hist, 0, PASSES * SIZE * sizeof *hist);
+    size_t *h0 = hist, *h1 = hist + SIZE, *h2 = hist + 2 * SIZE;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t k = key[i];
+        h0[k & (SIZE - 1)]++;
+        h1[(k >> 11) & (SIZE - 1)]++;
+        h2[k >> 22]++;
+    }
+    for (int p = 0; p < PASSES; p++) {
+        size_t *h = hist + p * SIZE;
+        unsigned shift = (unsigned)(p * BITS);
+        if (n == 0 || h[(key[0] >> shift) & (SIZE - 1)] == n)
+            continue;
+        size_t sum = 0;
+        for (size_t d = 0; d < SIZE; d++) {
+            size_t c = h[d];
+            h[d] = sum;
+            sum += c;
+        }
+        for (size_t i = 0; i < n; i++) {
+            uint32_t k = key[i];
+            size_t at = h[(k >> shift) & (SIZE - 1)]++;
+            tkey[at] = k;
+            tval[at] = val[i];
+        }
+        uint32_t *t = key;
+        key = tkey;
+        tkey = t;
+        t = val;
+        val = tval;
+        tval = t;
+    }
+    if (key != key0) {
+        memcpy(key0, key, n * sizeof *key);
+        memcpy(val0, val, n * sizeof *val);
+    }
+}
+
 void shp_radix_sort(uint64_t *key, uint64_t *tkey, uint32_t *val, uint32_t *tval, size_t n,
                     size_t *hist)
 {

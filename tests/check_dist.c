@@ -515,7 +515,7 @@ END_TEST
 extern void shp_dist_ppf_block(const shipest_dist *d, const double *u, size_t n, double *out)
     __attribute__((weak));
 
-static void check_fast_bound(shipest_dist *d, const char *name)
+static void check_fast_bound(shipest_ctx *ctx, shipest_dist *d, const char *name)
 {
     enum { NMAX = 200000 };
     static double u[NMAX + 4000], x[NMAX + 4000];
@@ -531,6 +531,8 @@ static void check_fast_bound(shipest_dist *d, const char *name)
     }
     u[n++] = 0x1p-54;
     u[n++] = 1.0 - 0x1p-53;
+    /* The first sample builds the fast inverse (it is built on first use). */
+    ck_assert_int_eq(shipest_dist_sample(ctx, d, 1, 0, 1, x), SHIPEST_OK);
     shp_dist_ppf_block(d, u, n, x);
     double worst = 0.0, at = 0.0;
     for (size_t j = 0; j < n; j++) {
@@ -559,14 +561,14 @@ START_TEST(test_fast_inverse_bound)
                          SHIPEST_OK);
         snprintf(name, sizeof name, "pert(%g, %g, %g, %g)", pert[i][0], pert[i][1], pert[i][2],
                  pert[i][3]);
-        check_fast_bound(d, name);
+        check_fast_bound(ctx, d, name);
         shipest_dist_free(d);
     }
     for (size_t i = 0; i < NELEM(beta); i++) {
         shipest_dist *d = NULL;
         ck_assert_int_eq(shipest_dist_beta(ctx, beta[i][0], beta[i][1], 0.0, 1.0, &d), SHIPEST_OK);
         snprintf(name, sizeof name, "beta(%g, %g)", beta[i][0], beta[i][1]);
-        check_fast_bound(d, name);
+        check_fast_bound(ctx, d, name);
         shipest_dist_free(d);
     }
     static const double gam[] = {1, 1.5, 7.5, 100, 1e6};
@@ -574,7 +576,7 @@ START_TEST(test_fast_inverse_bound)
         shipest_dist *d = NULL;
         ck_assert_int_eq(shipest_dist_gamma(ctx, gam[i], 2.0, &d), SHIPEST_OK);
         snprintf(name, sizeof name, "gamma(%g, 2)", gam[i]);
-        check_fast_bound(d, name);
+        check_fast_bound(ctx, d, name);
         shipest_dist_free(d);
     }
     static const double df[] = {0.5, 1, 1.5, 5, 200, 1e4, 1e6};
@@ -587,8 +589,40 @@ START_TEST(test_fast_inverse_bound)
         shipest_dist *d = NULL;
         ck_assert_int_eq(shipest_dist_student_t(ctx, df[i], 1.0, 2.0, &d), SHIPEST_OK);
         snprintf(name, sizeof name, "student_t(%g, 1, 2)", df[i]);
-        check_fast_bound(d, name);
+        check_fast_bound(ctx, d, name);
         shipest_dist_free(d);
+    }
+    shipest_ctx_free(ctx);
+}
+END_TEST
+
+/* The same bound through the public API only (so it also runs against the
+ * shared library): shipest_dist_sample's value j is the block inverse at
+ * shipest_random_uniform()'s uniform j; the first call builds the fast
+ * inverse, and later calls (and a clone, which copies it) give the same
+ * values. */
+START_TEST(test_fast_inverse_public)
+{
+    enum { N = 20000 };
+    static double x[N], u[N], again[N];
+    shipest_ctx *ctx = new_ctx();
+    ck_assert_int_eq(shipest_ctx_set_int(ctx, SHIPEST_OPT_SEED, 7), SHIPEST_OK);
+    shipest_dist *d[3] = {NULL, NULL, NULL}, *c = NULL;
+    ck_assert_int_eq(shipest_dist_pert(ctx, 28000, 31000, 40000, 4, &d[0]), SHIPEST_OK);
+    ck_assert_int_eq(shipest_dist_gamma(ctx, 7.5, 2.0, &d[1]), SHIPEST_OK);
+    ck_assert_int_eq(shipest_dist_student_t(ctx, 5, 1.0, 2.0, &d[2]), SHIPEST_OK);
+    for (int k = 0; k < 3; k++) {
+        ck_assert_int_eq(shipest_dist_sample(ctx, d[k], 11, 1000, N, x), SHIPEST_OK);
+        shipest_random_uniform(7, 11, 1000, N, u);
+        for (size_t j = 0; j < N; j++)
+            ck_assert_msg(fabs(F_of(d[k], x[j]) - u[j]) <= 1e-12, "dist %d, u = %.17g", k, u[j]);
+        ck_assert_int_eq(shipest_dist_sample(ctx, d[k], 11, 1000, N, again), SHIPEST_OK);
+        ck_assert(memcmp(x, again, sizeof x) == 0);
+        ck_assert_int_eq(shipest_dist_clone(ctx, d[k], &c), SHIPEST_OK);
+        ck_assert_int_eq(shipest_dist_sample(ctx, c, 11, 1000, N, again), SHIPEST_OK);
+        ck_assert(memcmp(x, again, sizeof x) == 0);
+        shipest_dist_free(c);
+        shipest_dist_free(d[k]);
     }
     shipest_ctx_free(ctx);
 }
@@ -607,6 +641,20 @@ START_TEST(test_oom)
             if (st == SHIPEST_OK)
                 st = shipest_dist_clone(ctx, src, &d);
             shipest_dist_free(src);
+        },
+        (shipest_dist_free(d), d = NULL));
+    /* sample (which builds the fast inverse on first use), then clone the
+     * built inverse */
+    HARNESS_OOM_LOOP(
+        {
+            double x[8];
+            shipest_dist *c = NULL;
+            st = make_case(ctx, i, &d);
+            if (st == SHIPEST_OK)
+                st = shipest_dist_sample(ctx, d, 1, 0, 8, x);
+            if (st == SHIPEST_OK)
+                st = shipest_dist_clone(ctx, d, &c);
+            shipest_dist_free(c);
         },
         (shipest_dist_free(d), d = NULL));
 }
@@ -925,6 +973,7 @@ Suite *test_suite(void)
     tcase_add_test(tc, test_validation);
     tcase_add_test(tc, test_null_handling);
     tcase_add_test(tc, test_fast_inverse_bound);
+    tcase_add_test(tc, test_fast_inverse_public);
     suite_add_tcase(s, tc);
     TCase *fam = tcase_create("families");
     tcase_set_timeout(fam, 300);

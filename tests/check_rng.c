@@ -67,6 +67,9 @@ START_TEST(test_uniform_mapping)
 }
 END_TEST
 
+extern void shp_rng_words_portable(uint64_t seed, uint64_t stream, uint64_t first, size_t n,
+                                   uint64_t *out) __attribute__((weak));
+
 /* Any split of a counter range gives the same values bit for bit, and
  * counters wrap modulo 2^64. */
 START_TEST(test_purity)
@@ -87,7 +90,7 @@ START_TEST(test_purity)
     shipest_random_bits(9, 9, UINT64_MAX - 3, 8, a);
     shipest_random_bits(9, 9, 0, 4, b);
     ck_assert(memcmp(a + 4, b, sizeof b) == 0);
-    /* The 16-counter vector path (blocks of >= 16) against one word at a
+    /* The vector paths (blocks of >= 8 counters) against one word at a
      * time (the scalar reference round), across the 2^32 carry into the
      * second counter word and the 2^64 wrap, for uniforms and words. */
     static const uint64_t starts[] = {0, UINT64_C(0xfffffff0) - 5, UINT64_MAX - 20,
@@ -106,6 +109,16 @@ START_TEST(test_purity)
             ck_assert_msg(memcmp(&u[j], &u1, sizeof u1) == 0, "start %zu, uniform %zu differs", k, j);
         }
     }
+    /* The portable lanes give the same words as the path the machine uses
+     * (AVX2 where it has it). The portable path is internal, so this links
+     * to it weakly and runs against the static library only. */
+    if (shp_rng_words_portable != NULL)
+        for (size_t k = 0; k < sizeof starts / sizeof starts[0]; k++) {
+            uint64_t w[77], p[77];
+            shipest_random_bits(UINT64_C(0x0123456789abcdef), UINT64_C(0xfedcba9876543210), starts[k], 77, w);
+            shp_rng_words_portable(UINT64_C(0x0123456789abcdef), UINT64_C(0xfedcba9876543210), starts[k], 77, p);
+            ck_assert_msg(memcmp(w, p, sizeof w) == 0, "start %zu: the paths differ", k);
+        }
     /* Different seed, stream or counter: different words. */
     uint64_t x, y, z, t;
     shipest_random_bits(1, 1, 1, 1, &x);
