@@ -388,7 +388,23 @@ static shipest_status check_define(tparser *P, const shp_token *name_tok, shp_en
 /* Add entry e of type ty to the scratch layer; `old` is the entry it
  * overrides (NULL if new). An override of an entry of this same text
  * replaces it in place. */
+static shipest_status add_entry_owned(tparser *P, shp_entry_type ty, void *e, const void *old);
+
+/* Add entry e (replacing old, an entry of the same name, when not NULL).
+ * On failure e is freed, unless it already went into the scratch layer,
+ * which frees it with everything else. */
 static shipest_status add_entry(tparser *P, shp_entry_type ty, void *e, const void *old)
+{
+    shipest_status st = add_entry_owned(P, ty, e, old);
+    if (st != SHIPEST_OK) {
+        const shp_vec *v = &P->s->entries[ty];
+        if (v->n == 0 || v->items[v->n - 1] != e)
+            shp_entry_free(P->ctx, ty, e);
+    }
+    return st;
+}
+
+static shipest_status add_entry_owned(tparser *P, shp_entry_type ty, void *e, const void *old)
 {
     shipest_status st;
     if (old != NULL && in_scratch(P, ty, old)) {
@@ -428,20 +444,38 @@ static shipest_status expect_name(tparser *P, const char *what)
 
 /* ---- statements --------------------------------------------------------------- */
 
+/* The NAME that starts a kind, alias or unit statement: checked against
+ * what is already defined (check_define, which sets *old), then skipped. */
+static shipest_status define_name(tparser *P, const char *what, shp_entry_type ty,
+                                  int is_override, shp_token *name, const void **old)
+{
+    shipest_status st;
+    *name = P->tok;
+    if ((st = expect_name(P, what)) != SHIPEST_OK)
+        return st;
+    const void *existing;
+    shp_entry_type ex_ty = shp_tables_find_name(P->s, P->lx.src + name->start, name->len, &existing);
+    if (ex_ty == SHP_ENTRY_NTYPES)
+        existing = NULL;
+    if ((st = check_define(P, name, ty, is_override, existing, ex_ty, old)) != SHIPEST_OK)
+        return st;
+    return next(P);
+}
+
+/* '=' and what follows it. */
+static shipest_status skip_equals(tparser *P)
+{
+    if (P->tok.kind != SHP_TOK_EQUALS)
+        return expected(P, "'='");
+    return next(P);
+}
+
 static shipest_status stmt_kind(tparser *P, int is_override)
 {
     shipest_status st;
-    shp_token name = P->tok;
-    if ((st = expect_name(P, "a kind name")) != SHIPEST_OK)
-        return st;
-    const void *existing, *old;
-    shp_entry_type ex_ty = shp_tables_find_name(P->s, P->lx.src + name.start, name.len, &existing);
-    if (ex_ty == SHP_ENTRY_NTYPES)
-        existing = NULL;
-    if ((st = check_define(P, &name, SHP_ENTRY_KIND, is_override, existing, ex_ty, &old)) !=
-        SHIPEST_OK)
-        return st;
-    if ((st = next(P)) != SHIPEST_OK)
+    shp_token name;
+    const void *old;
+    if ((st = define_name(P, "a kind name", SHP_ENTRY_KIND, is_override, &name, &old)) != SHIPEST_OK)
         return st;
     if (P->tok.kind != SHP_TOK_STRING)
         return expected(P, "the kind's description in double quotes");
@@ -464,12 +498,8 @@ static shipest_status stmt_kind(tparser *P, int is_override)
         }
         k->dim = SHP_DIM_FIRST_KIND + P->s->n_kinds_total;
     }
-    if ((st = add_entry(P, SHP_ENTRY_KIND, k, old)) != SHIPEST_OK) {
-        if (P->s->entries[SHP_ENTRY_KIND].n == 0 ||
-            P->s->entries[SHP_ENTRY_KIND].items[P->s->entries[SHP_ENTRY_KIND].n - 1] != k)
-            shp_entry_free(P->ctx, SHP_ENTRY_KIND, k);
+    if ((st = add_entry(P, SHP_ENTRY_KIND, k, old)) != SHIPEST_OK)
         return st;
-    }
     if (old == NULL)
         P->s->n_kinds_total++;
     if ((st = next(P)) != SHIPEST_OK)
@@ -480,21 +510,11 @@ static shipest_status stmt_kind(tparser *P, int is_override)
 static shipest_status stmt_alias(tparser *P, int is_override)
 {
     shipest_status st;
-    shp_token name = P->tok;
-    if ((st = expect_name(P, "an alias name")) != SHIPEST_OK)
+    shp_token name;
+    const void *old;
+    if ((st = define_name(P, "an alias name", SHP_ENTRY_ALIAS, is_override, &name, &old)) != SHIPEST_OK)
         return st;
-    const void *existing, *old;
-    shp_entry_type ex_ty = shp_tables_find_name(P->s, P->lx.src + name.start, name.len, &existing);
-    if (ex_ty == SHP_ENTRY_NTYPES)
-        existing = NULL;
-    if ((st = check_define(P, &name, SHP_ENTRY_ALIAS, is_override, existing, ex_ty, &old)) !=
-        SHIPEST_OK)
-        return st;
-    if ((st = next(P)) != SHIPEST_OK)
-        return st;
-    if (P->tok.kind != SHP_TOK_EQUALS)
-        return expected(P, "'='");
-    if ((st = next(P)) != SHIPEST_OK)
+    if ((st = skip_equals(P)) != SHIPEST_OK)
         return st;
     if (P->tok.kind != SHP_TOK_NAME)
         return expected(P, "the unit or kind the alias stands for");
@@ -514,12 +534,8 @@ static shipest_status stmt_alias(tparser *P, int is_override)
     a->target_where = a->where;
     a->target_where.text = NULL;
     a->target_where.col = target.col;
-    if ((st = add_entry(P, SHP_ENTRY_ALIAS, a, old)) != SHIPEST_OK) {
-        shp_vec *v = &P->s->entries[SHP_ENTRY_ALIAS];
-        if (v->n == 0 || v->items[v->n - 1] != a)
-            shp_entry_free(P->ctx, SHP_ENTRY_ALIAS, a);
+    if ((st = add_entry(P, SHP_ENTRY_ALIAS, a, old)) != SHIPEST_OK)
         return st;
-    }
     /* A cycle through names already defined shows now, at this line;
      * targets defined later are checked at the end of the text. */
     shp_unit u;
@@ -535,21 +551,11 @@ static shipest_status stmt_alias(tparser *P, int is_override)
 static shipest_status stmt_unit(tparser *P, int is_override)
 {
     shipest_status st;
-    shp_token name = P->tok;
-    if ((st = expect_name(P, "a unit name")) != SHIPEST_OK)
+    shp_token name;
+    const void *old;
+    if ((st = define_name(P, "a unit name", SHP_ENTRY_UNIT, is_override, &name, &old)) != SHIPEST_OK)
         return st;
-    const void *existing, *old;
-    shp_entry_type ex_ty = shp_tables_find_name(P->s, P->lx.src + name.start, name.len, &existing);
-    if (ex_ty == SHP_ENTRY_NTYPES)
-        existing = NULL;
-    if ((st = check_define(P, &name, SHP_ENTRY_UNIT, is_override, existing, ex_ty, &old)) !=
-        SHIPEST_OK)
-        return st;
-    if ((st = next(P)) != SHIPEST_OK)
-        return st;
-    if (P->tok.kind != SHP_TOK_EQUALS)
-        return expected(P, "'='");
-    if ((st = next(P)) != SHIPEST_OK)
+    if ((st = skip_equals(P)) != SHIPEST_OK)
         return st;
     if (P->tok.kind != SHP_TOK_NUMBER || !(P->tok.value > 0.0))
         return expected(P, "a positive number (unit NAME = NUMBER UNIT)");
@@ -584,12 +590,8 @@ static shipest_status stmt_unit(tparser *P, int is_override)
         shp_entry_free(P->ctx, SHP_ENTRY_UNIT, d);
         return SHIPEST_ENOMEM;
     }
-    if ((st = add_entry(P, SHP_ENTRY_UNIT, d, old)) != SHIPEST_OK) {
-        shp_vec *v = &P->s->entries[SHP_ENTRY_UNIT];
-        if (v->n == 0 || v->items[v->n - 1] != d)
-            shp_entry_free(P->ctx, SHP_ENTRY_UNIT, d);
+    if ((st = add_entry(P, SHP_ENTRY_UNIT, d, old)) != SHIPEST_OK)
         return st;
-    }
     return SHIPEST_OK;
 }
 
@@ -635,9 +637,7 @@ static shipest_status stmt_factor(tparser *P, int is_override)
         return st;
     size_t from_end = after.start;
     P->tok = after;
-    if (P->tok.kind != SHP_TOK_EQUALS)
-        return expected(P, "'='");
-    if ((st = next(P)) != SHIPEST_OK)
+    if ((st = skip_equals(P)) != SHIPEST_OK)
         return st;
     shp_token dist_tok = P->tok;
     shipest_dist *dist;
@@ -691,12 +691,8 @@ static shipest_status stmt_factor(tparser *P, int is_override)
         shp_entry_free(P->ctx, SHP_ENTRY_FACTOR, f);
         return SHIPEST_ENOMEM;
     }
-    if ((st = add_entry(P, SHP_ENTRY_FACTOR, f, old)) != SHIPEST_OK) {
-        shp_vec *v = &P->s->entries[SHP_ENTRY_FACTOR];
-        if (v->n == 0 || v->items[v->n - 1] != f)
-            shp_entry_free(P->ctx, SHP_ENTRY_FACTOR, f);
+    if ((st = add_entry(P, SHP_ENTRY_FACTOR, f, old)) != SHIPEST_OK)
         return st;
-    }
     P->cur_type = SHP_ENTRY_FACTOR;
     P->cur = f;
     P->cur_tok = name;
@@ -741,12 +737,8 @@ static shipest_status stmt_load(tparser *P, shp_entry_type ty, int is_override)
         shp_entry_free(P->ctx, ty, d);
         return SHIPEST_ENOMEM;
     }
-    if ((st = add_entry(P, ty, d, old)) != SHIPEST_OK) {
-        shp_vec *v = &P->s->entries[ty];
-        if (v->n == 0 || v->items[v->n - 1] != d)
-            shp_entry_free(P->ctx, ty, d);
+    if ((st = add_entry(P, ty, d, old)) != SHIPEST_OK)
         return st;
-    }
     P->cur_type = ty;
     P->cur = d;
     P->cur_tok = name;
