@@ -1694,7 +1694,7 @@ SHIPEST_API const char *shipest_result_output_name(const shipest_result *r, size
 
 /**
  * @brief Display unit of output @p i, as the model shows it (e.g.
- *        "round_152mm/year").
+ *        "round_152mm/year"; "1" for a plain number such as a share).
  * @param r A result.
  * @param i Output index.
  * @return The unit text (owned by @p r), or NULL if @p i is out of range.
