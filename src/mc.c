@@ -300,16 +300,35 @@ static double now_seconds(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
+/* Progress from the calling thread: whenever 1% more blocks are done or
+ * 100 ms have passed. Returns 1 when the callback asks to stop. */
+static int report(plan *p, shipest_ctx *ctx, uint64_t *last_done, double *last_t)
+{
+    uint64_t done = atomic_load(&p->done);
+    double t = now_seconds();
+    if ((done - *last_done) * 100 < p->n_blocks && t - *last_t < 0.1)
+        return 0;
+    *last_done = done;
+    *last_t = t;
+    if (!shp_progress(ctx, p->p_base + p->p_scale * ((double)done / (double)p->n_blocks)))
+        return 0;
+    atomic_store(&p->stop, 1);
+    return 1;
+}
+
 /* Take blocks until none are left. The calling thread (ctx != NULL) also
- * reports progress: whenever 1% more is done or 100 ms have passed. */
+ * reports progress, and once it has no block left it keeps reporting (and
+ * honouring cancellation) until the other threads finish theirs, so the
+ * reports do not depend on how many blocks it happened to take. */
 static void work(worker *w, shipest_ctx *ctx)
 {
     plan *p = w->p;
+    const int reporting = ctx != NULL && ctx->progress_fn != NULL;
     uint64_t last_done = 0;
-    double last_t = ctx != NULL ? now_seconds() : 0;
+    double last_t = reporting ? now_seconds() : 0;
     for (;;) {
         if (atomic_load(&p->stop))
-            break;
+            return;
         uint64_t b = atomic_fetch_add(&p->next, 1);
         if (b >= p->n_blocks)
             break;
@@ -319,19 +338,15 @@ static void work(worker *w, shipest_ctx *ctx)
         uint64_t t1 = p->end - ta <= p->B ? p->end : ta + p->B;
         eval_block(p, w, t0, (size_t)(t1 - t0), w->acc->bind);
         collect(p, w, t0, (size_t)(t1 - t0));
-        uint64_t done = atomic_fetch_add(&p->done, 1) + 1;
-        if (ctx != NULL && ctx->progress_fn != NULL) {
-            double t = now_seconds();
-            if ((done - last_done) * 100 >= p->n_blocks || t - last_t >= 0.1) {
-                double f = (double)done / (double)p->n_blocks;
-                last_done = done;
-                last_t = t;
-                if (shp_progress(ctx, p->p_base + p->p_scale * f)) {
-                    atomic_store(&p->stop, 1);
-                    break;
-                }
-            }
-        }
+        atomic_fetch_add(&p->done, 1);
+        if (reporting && report(p, ctx, &last_done, &last_t))
+            return;
+    }
+    while (reporting && atomic_load(&p->done) < p->n_blocks && !atomic_load(&p->stop)) {
+        const struct timespec pause = {0, 2000000}; /* 2 ms */
+        nanosleep(&pause, NULL);
+        if (report(p, ctx, &last_done, &last_t))
+            return;
     }
 }
 
