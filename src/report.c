@@ -1,8 +1,10 @@
 /* report.c — text, JSON, CSV and SVG reports of a result, into a caller
  * buffer (snprintf semantics) or a FILE *.
  *
- * The writers read the result only through the public accessors, and the
- * model (when given) only through its introspection functions. Everything
+ * The writers read the result only through the public accessors, the
+ * model (when given) only through its introspection functions, and the
+ * caller's extras (probability statements, analyses; JSON only) through
+ * the analysis accessors. Everything
  * that can fail (arguments, allocation) is done before the first byte is
  * written, so a failed call writes nothing; only a FILE * write error can
  * leave a partial report. */
