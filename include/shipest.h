@@ -2311,9 +2311,14 @@ SHIPEST_API SHIPEST_NODISCARD shipest_status shipest_claim_parse(
  * - ::SHIPEST_REPORT_JSON: one object
  *   `{"trials": N, "seed": S, "outputs": [{"name", "unit", "mean", "sd",
  *   "p05", "p50", "p95", "interval90": [lo, hi], "sensitivity": [{"input",
- *   "share"}], "factors": [{"name", "source"}]}]}` with further members.
- *   Numbers are written exactly (they read back to the same double);
- *   NaN and infinities are `null`.
+ *   "share"}], "factors": [{"name", "source"}]}]}` with further members:
+ *   with the model, a share output carries `share` (P(share > 100%), its
+ *   standard error and words, the demand warning), a compare() output
+ *   `compare` (agreement within 10%, 25% and 50%), and the top-level
+ *   `probabilities` holds the model's `P(...)` statements evaluated on the
+ *   result; `analytic` holds the analyses of shipest_report_write_extras()
+ *   (always present; empty without them). Numbers are written exactly
+ *   (they read back to the same double); NaN and infinities are `null`.
  * - ::SHIPEST_REPORT_CSV: one row of summary statistics per output
  *   (RFC 4180, CRLF line ends, a header row).
  * - ::SHIPEST_REPORT_SAMPLES_CSV: one row per trial, one column per
@@ -2826,6 +2831,147 @@ SHIPEST_API SHIPEST_NODISCARD shipest_status shipest_analysis_compare(
 SHIPEST_API SHIPEST_NODISCARD shipest_status shipest_analysis_verdict(
     shipest_ctx *ctx, const shipest_analysis *a, const shipest_result *mc, int digits,
     char *buf, size_t size, size_t *needed, int *trustworthy);
+
+/** @} */
+
+/**
+ * @addtogroup reports
+ *
+ * <h3>Extras</h3>
+ * What the result and the model do not hold — probability statements a
+ * caller asks for beside the model's own `P(...)` lines, and analytic
+ * propagations (@ref analytic) — goes into a report through a
+ * ::shipest_report_extras object given to shipest_report_write_extras() or
+ * shipest_report_fwrite_extras(). The JSON report writes them as its
+ * top-level `probabilities` (with `"origin": "caller"`) and `analytic`
+ * members (docs/cli.md); the other formats ignore them in this version.
+ * @{
+ */
+
+/** @brief An opaque list of extras for a report: probability statements
+ *         and analyses. */
+typedef struct shipest_report_extras shipest_report_extras;
+
+/**
+ * @brief Make an empty list of report extras.
+ * @param ctx      The context it allocates from; free the extras before it.
+ * @param[out] out The new extras, or NULL on failure; free them with
+ *                 shipest_report_extras_free().
+ * @retval SHIPEST_OK     Done.
+ * @retval SHIPEST_EINVAL @p ctx or @p out is NULL.
+ * @retval SHIPEST_ENOMEM Out of memory.
+ * @since 0.1.0
+ */
+SHIPEST_API SHIPEST_NODISCARD shipest_status shipest_report_extras_new(
+    shipest_ctx *ctx, shipest_report_extras **out);
+
+/**
+ * @brief Free report extras and the strings they copied (not the analyses
+ *        they borrow).
+ * @param x Extras, or NULL (no-op).
+ * @since 0.1.0
+ */
+SHIPEST_API void shipest_report_extras_free(shipest_report_extras *x);
+
+/**
+ * @brief Ask the report for P(@p output > @p threshold) (or <), with its
+ *        Monte Carlo standard error and words of estimative probability.
+ *
+ * The statement is evaluated when the report is written, with
+ * shipest_result_prob_above() or shipest_result_prob_below() and
+ * shipest_probability_words(); statements are written in the order they
+ * were added, after the model's own (shipest_model_probability()). An
+ * @p output the result does not have is written with null numbers, not
+ * an error.
+ * @param x         Extras.
+ * @param output    The output's name (copied).
+ * @param above     Nonzero for P(output > threshold), 0 for P(output < threshold).
+ * @param threshold The threshold in the output's display unit
+ *                  (shipest_result_output_unit(); 0.4 for 40% of a
+ *                  dimensionless share).
+ * @param text      How to show the statement, e.g. "share > 40%" (copied);
+ *                  NULL makes one from the parts.
+ * @retval SHIPEST_OK      Added.
+ * @retval SHIPEST_EINVAL  @p x or @p output is NULL, or @p output is "".
+ * @retval SHIPEST_EDOMAIN @p threshold is NaN.
+ * @retval SHIPEST_ELIMIT  More than 4096 statements.
+ * @retval SHIPEST_ENOMEM  Out of memory (@p x is unchanged).
+ * @since 0.1.0
+ */
+SHIPEST_API SHIPEST_NODISCARD shipest_status shipest_report_extras_add_probability(
+    shipest_report_extras *x, const char *output, int above, double threshold,
+    const char *text);
+
+/**
+ * @brief Add an analytic propagation to the report, compared with the
+ *        Monte Carlo result at @p digits significant digits.
+ *
+ * The report writes each output of @p a (mean, standard uncertainty, 90%
+ * interval or bounds, flags, reason, budget) and, when @p digits is 1 to
+ * 6, the comparison of shipest_analysis_compare() and the words of
+ * shipest_analysis_verdict() for every output. A comparison the result
+ * cannot support (an output with fewer than two finite values, or a
+ * result of another model) is written as null rather than failing the
+ * report.
+ * @param x      Extras.
+ * @param a      An analysis (borrowed: it must stay valid, unchanged, until
+ *               the last report written with @p x).
+ * @param digits Significant digits of the comparison, 1 to 6, or 0 for no
+ *               comparison.
+ * @retval SHIPEST_OK     Added.
+ * @retval SHIPEST_EINVAL @p x or @p a is NULL.
+ * @retval SHIPEST_ERANGE @p digits outside 0 to 6.
+ * @retval SHIPEST_ELIMIT More than 64 analyses.
+ * @retval SHIPEST_ENOMEM Out of memory (@p x is unchanged).
+ * @since 0.1.0
+ */
+SHIPEST_API SHIPEST_NODISCARD shipest_status shipest_report_extras_add_analysis(
+    shipest_report_extras *x, const shipest_analysis *a, int digits);
+
+/**
+ * @brief shipest_report_write() with extras.
+ *
+ * The same as shipest_report_write() (buffer, size query, truncation and
+ * failure behave alike), with the statements and analyses of @p x added
+ * to the JSON report. With @p x NULL it is shipest_report_write().
+ * @param ctx    The context (see shipest_report_write()).
+ * @param r      The result (borrowed).
+ * @param m      The model @p r was run from, or NULL (borrowed).
+ * @param x      Extras, or NULL (borrowed).
+ * @param format The format.
+ * @param[out] buf    The buffer, or NULL when @p size is 0.
+ * @param size        Size of @p buf in bytes.
+ * @param[out] needed The full length of the report, excluding the NUL
+ *                    (may be NULL); 0 on failure.
+ * @retval SHIPEST_OK          Written (perhaps truncated).
+ * @retval SHIPEST_EINVAL      As shipest_report_write().
+ * @retval SHIPEST_EUNSUPPORTED As shipest_report_write().
+ * @retval SHIPEST_ENOMEM      Out of memory.
+ * @since 0.1.0
+ */
+SHIPEST_API SHIPEST_NODISCARD shipest_status shipest_report_write_extras(
+    shipest_ctx *ctx, const shipest_result *r, const shipest_model *m,
+    const shipest_report_extras *x, shipest_report_format format, char *buf, size_t size,
+    size_t *needed);
+
+/**
+ * @brief shipest_report_fwrite() with extras.
+ * @param ctx    The context (see shipest_report_write()).
+ * @param r      The result (borrowed).
+ * @param m      The model @p r was run from, or NULL (borrowed).
+ * @param x      Extras, or NULL (borrowed).
+ * @param format The format.
+ * @param stream An open stream (borrowed).
+ * @retval SHIPEST_OK          Written.
+ * @retval SHIPEST_EINVAL      As shipest_report_fwrite().
+ * @retval SHIPEST_EUNSUPPORTED As shipest_report_fwrite().
+ * @retval SHIPEST_EIO         Writing to @p stream failed.
+ * @retval SHIPEST_ENOMEM      Out of memory.
+ * @since 0.1.0
+ */
+SHIPEST_API SHIPEST_NODISCARD shipest_status shipest_report_fwrite_extras(
+    shipest_ctx *ctx, const shipest_result *r, const shipest_model *m,
+    const shipest_report_extras *x, shipest_report_format format, FILE *stream);
 
 /** @} */
 

@@ -1,8 +1,10 @@
 /* report.c — text, JSON, CSV and SVG reports of a result, into a caller
  * buffer (snprintf semantics) or a FILE *.
  *
- * The writers read the result only through the public accessors, and the
- * model (when given) only through its introspection functions. Everything
+ * The writers read the result only through the public accessors, the
+ * model (when given) only through its introspection functions, and the
+ * caller's extras (probability statements, analyses; JSON only) through
+ * the analysis accessors. Everything
  * that can fail (arguments, allocation) is done before the first byte is
  * written, so a failed call writes nothing; only a FILE * write error can
  * leave a partial report. */
@@ -67,10 +69,12 @@ static void put_repeat(sink *s, const char *p, size_t times)
 
 /* ---- escaping ------------------------------------------------------------------ */
 
-static void put_json_str(sink *s, const char *p)
+/* The @p n bytes at @p p as a JSON string. */
+static void put_json_strn(sink *s, const char *p, size_t n)
 {
     put(s, "\"", 1);
-    for (const unsigned char *c = (const unsigned char *)(p ? p : ""); *c; c++) {
+    const unsigned char *c = (const unsigned char *)(p ? p : "");
+    for (const unsigned char *end = c + (p ? n : 0); c < end; c++) {
         switch (*c) {
         case '"': puts_(s, "\\\""); break;
         case '\\': puts_(s, "\\\\"); break;
@@ -85,6 +89,20 @@ static void put_json_str(sink *s, const char *p)
         }
     }
     put(s, "\"", 1);
+}
+
+static void put_json_str(sink *s, const char *p)
+{
+    put_json_strn(s, p, p ? strlen(p) : 0);
+}
+
+/* A string, or null for NULL. */
+static void put_json_str_or_null(sink *s, const char *p)
+{
+    if (p == NULL)
+        puts_(s, "null");
+    else
+        put_json_str(s, p);
 }
 
 static void put_xml_str(sink *s, const char *p)
@@ -339,6 +357,129 @@ static const char *stop_name(shipest_stop_reason why)
     return "fixed";
 }
 
+/* ---- extras: caller probability statements and analyses ---------------------------- */
+
+#define MAX_XPROBS 4096
+#define MAX_XANAL 64
+
+typedef struct xprob {
+    char *output, *text; /* copies */
+    int above;
+    double threshold;
+} xprob;
+
+typedef struct xanal {
+    const shipest_analysis *a; /* borrowed */
+    int digits;                /* 0: no comparison */
+} xanal;
+
+struct shipest_report_extras {
+    shipest_ctx *ctx;
+    xprob *probs;
+    size_t n_probs, cap_probs;
+    xanal *anal;
+    size_t n_anal, cap_anal;
+};
+
+shipest_status shipest_report_extras_new(shipest_ctx *ctx, shipest_report_extras **out)
+{
+    if (out != NULL)
+        *out = NULL;
+    if (ctx == NULL)
+        return SHIPEST_EINVAL;
+    if (out == NULL)
+        return shp_error(ctx, SHIPEST_EINVAL, "report extras: out is NULL");
+    shipest_report_extras *x = shp_calloc(ctx, 1, sizeof *x);
+    if (x == NULL)
+        return SHIPEST_ENOMEM;
+    x->ctx = ctx;
+    *out = x;
+    return SHIPEST_OK;
+}
+
+void shipest_report_extras_free(shipest_report_extras *x)
+{
+    if (x == NULL)
+        return;
+    for (size_t k = 0; k < x->n_probs; k++) {
+        shp_free(x->ctx, x->probs[k].output);
+        shp_free(x->ctx, x->probs[k].text);
+    }
+    shp_free(x->ctx, x->probs);
+    shp_free(x->ctx, x->anal);
+    shp_free(x->ctx, x);
+}
+
+shipest_status shipest_report_extras_add_probability(shipest_report_extras *x, const char *output,
+                                                     int above, double threshold,
+                                                     const char *text)
+{
+    if (x == NULL)
+        return SHIPEST_EINVAL;
+    shipest_ctx *ctx = x->ctx;
+    if (output == NULL || output[0] == '\0')
+        return shp_error(ctx, SHIPEST_EINVAL, "report extras: the output name is %s",
+                         output == NULL ? "NULL" : "empty");
+    if (isnan(threshold))
+        return shp_error(ctx, SHIPEST_EDOMAIN, "report extras: the threshold of P(%.200s) is NaN",
+                         output);
+    if (x->n_probs >= MAX_XPROBS)
+        return shp_error(ctx, SHIPEST_ELIMIT, "report extras: at most %d probability statements",
+                         MAX_XPROBS);
+    if (x->n_probs == x->cap_probs) {
+        size_t cap = x->cap_probs ? 2 * x->cap_probs : 8;
+        xprob *v = shp_realloc(ctx, x->probs, cap * sizeof *v);
+        if (v == NULL)
+            return SHIPEST_ENOMEM;
+        x->probs = v;
+        x->cap_probs = cap;
+    }
+    char made[320];
+    if (text == NULL) {
+        snprintf(made, sizeof made, "%.255s %c %.17g", output, above ? '>' : '<', threshold);
+        text = made;
+    }
+    char *o = shp_strdup(ctx, output), *t = shp_strdup(ctx, text);
+    if (o == NULL || t == NULL) {
+        shp_free(ctx, o);
+        shp_free(ctx, t);
+        return SHIPEST_ENOMEM;
+    }
+    xprob *e = &x->probs[x->n_probs++];
+    e->output = o;
+    e->text = t;
+    e->above = above != 0;
+    e->threshold = threshold;
+    return SHIPEST_OK;
+}
+
+shipest_status shipest_report_extras_add_analysis(shipest_report_extras *x,
+                                                  const shipest_analysis *a, int digits)
+{
+    if (x == NULL)
+        return SHIPEST_EINVAL;
+    if (a == NULL)
+        return shp_error(x->ctx, SHIPEST_EINVAL, "report extras: the analysis is NULL");
+    if (digits < 0 || digits > 6)
+        return shp_error(x->ctx, SHIPEST_ERANGE,
+                         "report extras: digits must be 0 (no comparison) or 1 to 6 (got %d)",
+                         digits);
+    if (x->n_anal >= MAX_XANAL)
+        return shp_error(x->ctx, SHIPEST_ELIMIT, "report extras: at most %d analyses", MAX_XANAL);
+    if (x->n_anal == x->cap_anal) {
+        size_t cap = x->cap_anal ? 2 * x->cap_anal : 4;
+        xanal *v = shp_realloc(x->ctx, x->anal, cap * sizeof *v);
+        if (v == NULL)
+            return SHIPEST_ENOMEM;
+        x->anal = v;
+        x->cap_anal = cap;
+    }
+    x->anal[x->n_anal].a = a;
+    x->anal[x->n_anal].digits = digits;
+    x->n_anal++;
+    return SHIPEST_OK;
+}
+
 /* ---- what the writers prepare before writing (all allocation) ------------------- */
 
 typedef struct src_entry {
@@ -354,6 +495,13 @@ typedef struct prep {
     /* binding_of[i * n_bind + b]: output i depends on binding node b */
     unsigned char *binding_of;
     size_t n_bind;
+    /* Per analysis of the extras: the verdict text of
+     * shipest_analysis_verdict(), its lines cut at '\n' into one string per
+     * output (NULL when there is no comparison), and whether it says every
+     * output holds. */
+    char **verdict;
+    int *trusted;
+    size_t n_verdict;
 } prep;
 
 static int cmp_src_text(const void *a, const void *b)
@@ -375,8 +523,94 @@ static void prep_free(prep *p)
 {
     shp_free(p->ctx, p->src);
     shp_free(p->ctx, p->binding_of);
+    for (size_t k = 0; k < p->n_verdict; k++)
+        shp_free(p->ctx, p->verdict[k]);
+    shp_free(p->ctx, p->verdict);
+    shp_free(p->ctx, p->trusted);
     p->src = NULL;
     p->binding_of = NULL;
+    p->verdict = NULL;
+    p->trusted = NULL;
+    p->n_verdict = 0;
+}
+
+/* Whether output @p i of @p a can be compared with @p r: the same name and
+ * unit, and two finite values (shipest_analysis_compare() fails otherwise;
+ * the report writes null instead). */
+static int comparable(const shipest_analysis *a, size_t i, const shipest_result *r, size_t *j)
+{
+    const char *name = shipest_analysis_output_name(a, i), *unit = shipest_analysis_output_unit(a, i);
+    uint64_t n = 0, nonfinite = 0;
+    size_t jj = 0;
+    if (name == NULL || unit == NULL || shipest_result_output_index(r, name, &jj) != SHIPEST_OK)
+        return 0;
+    const char *ru = shipest_result_output_unit(r, jj);
+    if (ru == NULL || strcmp(ru, unit) != 0 ||
+        shipest_result_count(r, jj, &n, &nonfinite) != SHIPEST_OK || n < 2)
+        return 0;
+    if (j != NULL)
+        *j = jj;
+    return 1;
+}
+
+/* The verdict text of every analysis in @p x that asks for a comparison. */
+static shipest_status prep_verdicts(prep *p, const shipest_result *r,
+                                    const shipest_report_extras *x)
+{
+    if (x == NULL || x->n_anal == 0)
+        return SHIPEST_OK;
+    p->verdict = shp_alloc_array(p->ctx, x->n_anal, sizeof *p->verdict);
+    p->trusted = shp_alloc_array(p->ctx, x->n_anal, sizeof *p->trusted);
+    if (p->verdict == NULL || p->trusted == NULL)
+        return SHIPEST_ENOMEM;
+    for (size_t k = 0; k < x->n_anal; k++) {
+        p->verdict[k] = NULL;
+        p->trusted[k] = 0;
+    }
+    p->n_verdict = x->n_anal;
+    for (size_t k = 0; k < x->n_anal; k++) {
+        const shipest_analysis *a = x->anal[k].a;
+        int digits = x->anal[k].digits, all = 1;
+        size_t nout = shipest_analysis_output_count(a), needed = 0;
+        for (size_t i = 0; i < nout && all; i++)
+            all = comparable(a, i, r, NULL);
+        if (digits == 0 || !all || nout == 0)
+            continue;
+        shipest_status st = shipest_analysis_verdict(p->ctx, a, r, digits, NULL, 0, &needed, NULL);
+        if (st == SHIPEST_ENOMEM)
+            return st;
+        if (st != SHIPEST_OK)
+            continue;
+        char *text = shp_alloc(p->ctx, needed + 1);
+        if (text == NULL)
+            return SHIPEST_ENOMEM;
+        st = shipest_analysis_verdict(p->ctx, a, r, digits, text, needed + 1, NULL,
+                                      &p->trusted[k]);
+        if (st != SHIPEST_OK) {
+            shp_free(p->ctx, text);
+            if (st == SHIPEST_ENOMEM)
+                return st;
+            continue;
+        }
+        p->verdict[k] = text;
+    }
+    return SHIPEST_OK;
+}
+
+/* Line @p i of a verdict text (one line per output): its start, and its
+ * length in *n; NULL when there is none. */
+static const char *verdict_line(const char *text, size_t i, size_t *n)
+{
+    if (text == NULL)
+        return NULL;
+    for (; i > 0; i--) {
+        text = strchr(text, '\n');
+        if (text == NULL)
+            return NULL;
+        text++;
+    }
+    *n = strcspn(text, "\n");
+    return *n > 0 ? text : NULL;
 }
 
 /* Sources of every dependency of every output, numbered by first use. */
@@ -941,8 +1175,291 @@ static void json_factor_extras(sink *s, const shipest_model *m, const char *name
     }
 }
 
+/* A share output: P(share > 100%) and the demand warning of the text. */
+static void json_share(sink *s, const shipest_result *r, size_t i, const ostat *o)
+{
+    double whole = whole_in(o->unit), p = NAN, se = NAN, pneg = 0;
+    uint64_t neg = 0;
+    if (isnan(whole) || shipest_result_prob_above(r, i, whole, &p, &se) != SHIPEST_OK)
+        p = se = NAN;
+    if (o->finite > 0 && shipest_result_prob_below(r, i, 0.0, &pneg, NULL) == SHIPEST_OK)
+        neg = (uint64_t)llround(pneg * (double)o->finite);
+    puts_(s, ",\n   \"share\": {\"p_over_100\": ");
+    put_json_num(s, p);
+    puts_(s, ", \"se\": ");
+    put_json_num(s, se);
+    puts_(s, ", \"words\": ");
+    put_json_str_or_null(s, isnan(p) ? NULL : shipest_probability_words(p));
+    putf(s, ", \"negative\": %llu, \"warning\": ", (unsigned long long)neg);
+    if (o->nonfinite == 0 && neg == 0)
+        puts_(s, "null");
+    else {
+        char w[160];
+        snprintf(w, sizeof w,
+                 "demand near or below zero: %llu trials gave no finite share and %llu a "
+                 "negative one",
+                 (unsigned long long)o->nonfinite, (unsigned long long)neg);
+        put_json_str(s, w);
+    }
+    puts_(s, "}");
+}
+
+/* A compare() output: agreement within 10%, 25% and 50%, as the text. */
+static void json_compare(sink *s, const shipest_result *r, size_t i, const ostat *o)
+{
+    static const double tol[] = {0.10, 0.25, 0.50};
+    puts_(s, ",\n   \"compare\": {\"agreement\": [");
+    for (size_t k = 0; k < sizeof tol / sizeof tol[0]; k++) {
+        double p = NAN, se = NAN;
+        char verdict[160];
+        if (whole_in(o->unit) != 1.0 ||
+            shipest_result_agreement(r, i, tol[k], &p, &se) != SHIPEST_OK)
+            p = se = NAN;
+        puts_(s, k ? ", {\"tolerance\": " : "{\"tolerance\": ");
+        put_json_num(s, tol[k]);
+        puts_(s, ", \"p_agree\": ");
+        put_json_num(s, p);
+        puts_(s, ", \"se\": ");
+        put_json_num(s, se);
+        puts_(s, ", \"words\": ");
+        put_json_str_or_null(s, isnan(p) ? NULL : shipest_probability_words(p));
+        puts_(s, ", \"verdict\": ");
+        put_json_str_or_null(s, shipest_agreement_text(tol[k], p, verdict, sizeof verdict) > 0
+                                    ? verdict
+                                    : NULL);
+        puts_(s, "}");
+    }
+    puts_(s, "]}");
+}
+
+/* One entry of the top-level "probabilities". */
+static void json_probability(sink *s, const shipest_result *r, const char *text,
+                             const char *output, int above, double t, const char *origin,
+                             int first)
+{
+    double p = NAN, se = NAN;
+    size_t i = 0;
+    if (output == NULL || shipest_result_output_index(r, output, &i) != SHIPEST_OK ||
+        (above ? shipest_result_prob_above(r, i, t, &p, &se)
+               : shipest_result_prob_below(r, i, t, &p, &se)) != SHIPEST_OK)
+        p = se = NAN;
+    puts_(s, first ? "\n  {\"text\": " : ",\n  {\"text\": ");
+    put_json_str(s, text);
+    puts_(s, ", \"output\": ");
+    put_json_str(s, output);
+    puts_(s, above ? ", \"above\": true, \"threshold\": " : ", \"above\": false, \"threshold\": ");
+    put_json_num(s, t);
+    puts_(s, ", \"p\": ");
+    put_json_num(s, p);
+    puts_(s, ", \"se\": ");
+    put_json_num(s, se);
+    puts_(s, ", \"words\": ");
+    put_json_str_or_null(s, isnan(p) ? NULL : shipest_probability_words(p));
+    puts_(s, ", \"origin\": ");
+    put_json_str(s, origin);
+    puts_(s, "}");
+}
+
+/* The model's P(...) statements, then the caller's. */
+static void json_probabilities(sink *s, const shipest_result *r, const shipest_model *m,
+                               const shipest_report_extras *x)
+{
+    size_t np = m != NULL ? shipest_model_probability_count(m) : 0, w = 0;
+    puts_(s, ",\n \"probabilities\": [");
+    for (size_t k = 0; k < np; k++) {
+        shipest_node node = SHIPEST_NO_NODE;
+        int above = 0;
+        double t = NAN;
+        const char *text = NULL;
+        char name[256];
+        if (shipest_model_probability_get(m, k, &node, &above, &t, &text) != SHIPEST_OK)
+            continue;
+        shipest_model_node_name(m, node, name, sizeof name);
+        json_probability(s, r, text, name, above, t, "model", w++ == 0);
+    }
+    for (size_t k = 0; x != NULL && k < x->n_probs; k++)
+        json_probability(s, r, x->probs[k].text, x->probs[k].output, x->probs[k].above,
+                         x->probs[k].threshold, "caller", w++ == 0);
+    puts_(s, w ? "\n ]" : "]");
+}
+
+static const char *method_name(shipest_method method)
+{
+    switch (method) {
+    case SHIPEST_METHOD_LINEAR: return "linear";
+    case SHIPEST_METHOD_LOG: return "log";
+    case SHIPEST_METHOD_BOUNDS: return "bounds";
+    }
+    return "unknown";
+}
+
+static const char *verdict_name(shipest_verdict v)
+{
+    switch (v) {
+    case SHIPEST_VERDICT_HOLDS: return "holds";
+    case SHIPEST_VERDICT_FAILS: return "fails";
+    case SHIPEST_VERDICT_INCONCLUSIVE: return "inconclusive";
+    case SHIPEST_VERDICT_NO_ANSWER: break;
+    }
+    return "no_answer";
+}
+
+/* Output @p i of analysis @p a, compared with @p r when @p digits > 0. */
+static void json_analysis_output(sink *s, shipest_ctx *ctx, const shipest_analysis *a, size_t i,
+                                 const shipest_result *r, int digits, const char *verdict_text)
+{
+    shipest_method method = shipest_analysis_method(a);
+    unsigned flags = shipest_analysis_flags(a, i);
+    const char *unit = shipest_analysis_output_unit(a, i);
+    double mean = NAN, sd = NAN, lo = NAN, hi = NAN, prob = NAN;
+    char reason[1024];
+    if (unit == NULL || strcmp(unit, "1") == 0)
+        unit = "";
+    puts_(s, i ? ",\n    {\"name\": " : "\n    {\"name\": ");
+    put_json_str(s, shipest_analysis_output_name(a, i));
+    puts_(s, ", \"unit\": ");
+    put_json_str(s, unit);
+    puts_(s, ", \"flags\": [");
+    static const struct {
+        unsigned bit;
+        const char *name;
+    } fl[] = {{SHIPEST_ANALYSIS_EXACT, "exact"},
+              {SHIPEST_ANALYSIS_NONSMOOTH, "nonsmooth"},
+              {SHIPEST_ANALYSIS_UNBOUNDED, "unbounded"},
+              {SHIPEST_ANALYSIS_UNAVAILABLE, "unavailable"}};
+    for (size_t k = 0, w = 0; k < sizeof fl / sizeof fl[0]; k++)
+        if (flags & fl[k].bit)
+            putf(s, "%s\"%s\"", w++ ? ", " : "", fl[k].name);
+    puts_(s, "], \"reason\": ");
+    put_json_str_or_null(s, shipest_analysis_reason(a, i, reason, sizeof reason) > 0 ? reason
+                                                                                     : NULL);
+    if (method != SHIPEST_METHOD_BOUNDS) {
+        if (shipest_analysis_mean(a, i, &mean) != SHIPEST_OK)
+            mean = NAN;
+        if (shipest_analysis_sd(a, i, &sd) != SHIPEST_OK)
+            sd = NAN;
+        if (shipest_analysis_interval(a, i, 0.9, &lo, &hi) != SHIPEST_OK)
+            lo = hi = NAN;
+    }
+    puts_(s, ",\n     \"mean\": ");
+    put_json_num(s, mean);
+    puts_(s, ", \"sd\": ");
+    put_json_num(s, sd);
+    puts_(s, ", \"p05\": ");
+    put_json_num(s, lo);
+    puts_(s, ", \"p95\": ");
+    put_json_num(s, hi);
+    puts_(s, ", \"interval90\": [");
+    put_json_num(s, lo);
+    puts_(s, ", ");
+    put_json_num(s, hi);
+    puts_(s, "]");
+    if (method == SHIPEST_METHOD_LOG) {
+        double mu = NAN, sigma = NAN;
+        if (shipest_analysis_lognormal(a, i, &mu, &sigma) != SHIPEST_OK)
+            mu = sigma = NAN;
+        puts_(s, ", \"log_mu\": ");
+        put_json_num(s, mu);
+        puts_(s, ", \"log_sigma\": ");
+        put_json_num(s, sigma);
+    }
+    if (method == SHIPEST_METHOD_BOUNDS) {
+        lo = hi = NAN;
+        if (shipest_analysis_probability(a, i, &prob) != SHIPEST_OK)
+            prob = NAN;
+        if (!(flags & SHIPEST_ANALYSIS_UNAVAILABLE) &&
+            shipest_analysis_interval(a, i, isfinite(prob) && prob < 1 ? prob : 0.999999, &lo,
+                                      &hi) != SHIPEST_OK)
+            lo = hi = NAN;
+        puts_(s, ", \"bounds\": [");
+        put_json_num(s, lo);
+        puts_(s, ", ");
+        put_json_num(s, hi);
+        puts_(s, "], \"probability\": ");
+        put_json_num(s, prob);
+    } else {
+        double cshare = NAN;
+        if (shipest_analysis_correlation_share(a, i, &cshare) != SHIPEST_OK)
+            cshare = NAN;
+        puts_(s, ",\n     \"correlation_share\": ");
+        put_json_num(s, cshare);
+        puts_(s, ", \"budget\": [");
+        size_t nb = shipest_analysis_budget_count(a, i);
+        for (size_t k = 0, w = 0; k < nb; k++) {
+            const char *name = NULL, *bunit = NULL;
+            double c = NAN, u = NAN, contrib = NAN, share = NAN;
+            if (shipest_analysis_budget(a, i, k, &name, &bunit, &c, &u, &contrib, &share) !=
+                SHIPEST_OK)
+                continue;
+            puts_(s, w++ ? ", {\"input\": " : "{\"input\": ");
+            put_json_str(s, name);
+            puts_(s, ", \"unit\": ");
+            put_json_str(s, bunit == NULL || strcmp(bunit, "1") == 0 ? "" : bunit);
+            puts_(s, ", \"sensitivity\": ");
+            put_json_num(s, c);
+            puts_(s, ", \"u\": ");
+            put_json_num(s, u);
+            puts_(s, ", \"contribution\": ");
+            put_json_num(s, contrib);
+            puts_(s, ", \"share\": ");
+            put_json_num(s, share);
+            puts_(s, "}");
+        }
+        puts_(s, "]");
+    }
+    puts_(s, ",\n     \"comparison\": ");
+    shipest_verdict v = SHIPEST_VERDICT_NO_ANSWER;
+    double tol = NAN, diff = NAN;
+    if (digits == 0 || !comparable(a, i, r, NULL) ||
+        shipest_analysis_compare(ctx, a, r, i, digits, &v, &tol, &diff) != SHIPEST_OK) {
+        puts_(s, "null}");
+        return;
+    }
+    size_t n = 0;
+    const char *line = verdict_line(verdict_text, i, &n);
+    puts_(s, "{\"verdict\": ");
+    put_json_str(s, verdict_name(v));
+    puts_(s, ", \"tolerance\": ");
+    put_json_num(s, tol);
+    puts_(s, ", \"difference\": ");
+    put_json_num(s, diff);
+    puts_(s, ", \"text\": ");
+    if (line != NULL)
+        put_json_strn(s, line, n);
+    else
+        puts_(s, "null");
+    puts_(s, "}}");
+}
+
+/* The caller's analyses, each with its comparison against @p r. */
+static void json_analytic(sink *s, shipest_ctx *ctx, const shipest_result *r,
+                          const shipest_report_extras *x, const prep *p)
+{
+    size_t na = x != NULL ? x->n_anal : 0;
+    puts_(s, ",\n \"analytic\": [");
+    for (size_t k = 0; k < na; k++) {
+        const shipest_analysis *a = x->anal[k].a;
+        int digits = x->anal[k].digits;
+        const char *text = k < p->n_verdict ? p->verdict[k] : NULL;
+        puts_(s, k ? ",\n  {\"method\": " : "\n  {\"method\": ");
+        put_json_str(s, method_name(shipest_analysis_method(a)));
+        if (digits > 0)
+            putf(s, ", \"digits\": %d", digits);
+        else
+            puts_(s, ", \"digits\": null");
+        puts_(s, ", \"trustworthy\": ");
+        puts_(s, text == NULL ? "null" : p->trusted[k] ? "true" : "false");
+        puts_(s, ",\n   \"outputs\": [");
+        size_t nout = shipest_analysis_output_count(a);
+        for (size_t i = 0; i < nout; i++)
+            json_analysis_output(s, ctx, a, i, r, digits, text);
+        puts_(s, nout ? "\n   ]}" : "]}");
+    }
+    puts_(s, na ? "\n ]" : "]");
+}
+
 static void write_json(sink *s, shipest_ctx *ctx, const shipest_result *r, const shipest_model *m,
-                       const prep *p)
+                       const shipest_report_extras *x, const prep *p)
 {
     size_t nout = shipest_result_output_count(r);
     putf(s, "{\"trials\": %llu, \"seed\": %lld, \"method\": \"mc\", \"stop\": \"%s\", "
@@ -978,6 +1495,11 @@ static void write_json(sink *s, shipest_ctx *ctx, const shipest_result *r, const
         putf(s, "], \"digits\": %d, \"finite\": %llu, \"nonfinite\": %llu",
              o.finite ? sig_digits(o.mean, o.se_mean) : 0, (unsigned long long)o.finite,
              (unsigned long long)o.nonfinite);
+        uint32_t oflags = output_flags(m, o.name);
+        if (oflags & SHP_NODE_SHARE)
+            json_share(s, r, i, &o);
+        if (oflags & SHP_NODE_COMPARE)
+            json_compare(s, r, i, &o);
 
         uint64_t counts[MAX_BINS], max = 0;
         if (get_hist(r, i, &o, SVG_BINS, counts, &max)) {
@@ -1063,7 +1585,10 @@ static void write_json(sink *s, shipest_ctx *ctx, const shipest_result *r, const
         }
         puts_(s, "]}");
     }
-    puts_(s, "]}\n");
+    puts_(s, "]");
+    json_probabilities(s, r, m, x);
+    json_analytic(s, ctx, r, x, p);
+    puts_(s, "}\n");
 }
 
 /* ---- CSV --------------------------------------------------------------------------- */
@@ -1270,7 +1795,8 @@ static void write_svg(sink *s, const shipest_result *r)
 /* ---- entry points ---------------------------------------------------------------- */
 
 static shipest_status report(shipest_ctx *ctx, const shipest_result *r, const shipest_model *m,
-                             shipest_report_format format, sink *s)
+                             const shipest_report_extras *x, shipest_report_format format,
+                             sink *s)
 {
     if (r == NULL)
         return shp_error(ctx, SHIPEST_EINVAL, "report: the result is NULL");
@@ -1280,13 +1806,15 @@ static shipest_status report(shipest_ctx *ctx, const shipest_result *r, const sh
         return shp_error(ctx, SHIPEST_EUNSUPPORTED,
                          "report: the result is sketched (past the memory cap), so its "
                          "samples were not kept; raise SHIPEST_OPT_MAX_MEMORY");
-    prep p = {ctx, NULL, 0, NULL, 0};
+    prep p = {ctx, NULL, 0, NULL, 0, NULL, NULL, 0};
     shipest_status st = SHIPEST_OK;
     if (format == SHIPEST_REPORT_TEXT || format == SHIPEST_REPORT_JSON) {
         if (format == SHIPEST_REPORT_TEXT)
             st = prep_sources(&p, r);
         if (st == SHIPEST_OK && m != NULL)
             st = prep_bindings(&p, r, m);
+        if (st == SHIPEST_OK && format == SHIPEST_REPORT_JSON)
+            st = prep_verdicts(&p, r, x);
         if (st != SHIPEST_OK) {
             prep_free(&p);
             return st;
@@ -1294,7 +1822,7 @@ static shipest_status report(shipest_ctx *ctx, const shipest_result *r, const sh
     }
     switch (format) {
     case SHIPEST_REPORT_TEXT: write_text(s, ctx, r, m, &p); break;
-    case SHIPEST_REPORT_JSON: write_json(s, ctx, r, m, &p); break;
+    case SHIPEST_REPORT_JSON: write_json(s, ctx, r, m, x, &p); break;
     case SHIPEST_REPORT_CSV: write_csv(s, r); break;
     case SHIPEST_REPORT_SAMPLES_CSV: write_samples(s, r); break;
     case SHIPEST_REPORT_SVG: write_svg(s, r); break;
@@ -1303,9 +1831,10 @@ static shipest_status report(shipest_ctx *ctx, const shipest_result *r, const sh
     return SHIPEST_OK;
 }
 
-shipest_status shipest_report_write(shipest_ctx *ctx, const shipest_result *r,
-                                    const shipest_model *m, shipest_report_format format,
-                                    char *buf, size_t size, size_t *needed)
+shipest_status shipest_report_write_extras(shipest_ctx *ctx, const shipest_result *r,
+                                           const shipest_model *m, const shipest_report_extras *x,
+                                           shipest_report_format format, char *buf, size_t size,
+                                           size_t *needed)
 {
     if (needed != NULL)
         *needed = 0;
@@ -1316,7 +1845,7 @@ shipest_status shipest_report_write(shipest_ctx *ctx, const shipest_result *r,
     if (buf != NULL && size > 0)
         buf[0] = '\0';
     sink s = {buf, size, NULL, 0, 0};
-    shipest_status st = report(ctx, r, m, format, &s);
+    shipest_status st = report(ctx, r, m, x, format, &s);
     if (st != SHIPEST_OK)
         return st;
     if (buf != NULL && size > 0)
@@ -1326,19 +1855,34 @@ shipest_status shipest_report_write(shipest_ctx *ctx, const shipest_result *r,
     return SHIPEST_OK;
 }
 
-shipest_status shipest_report_fwrite(shipest_ctx *ctx, const shipest_result *r,
-                                     const shipest_model *m, shipest_report_format format,
-                                     FILE *stream)
+shipest_status shipest_report_write(shipest_ctx *ctx, const shipest_result *r,
+                                    const shipest_model *m, shipest_report_format format,
+                                    char *buf, size_t size, size_t *needed)
+{
+    return shipest_report_write_extras(ctx, r, m, NULL, format, buf, size, needed);
+}
+
+shipest_status shipest_report_fwrite_extras(shipest_ctx *ctx, const shipest_result *r,
+                                            const shipest_model *m,
+                                            const shipest_report_extras *x,
+                                            shipest_report_format format, FILE *stream)
 {
     if (ctx == NULL)
         return SHIPEST_EINVAL;
     if (stream == NULL)
         return shp_error(ctx, SHIPEST_EINVAL, "report: the stream is NULL");
     sink s = {NULL, 0, stream, 0, 0};
-    shipest_status st = report(ctx, r, m, format, &s);
+    shipest_status st = report(ctx, r, m, x, format, &s);
     if (st != SHIPEST_OK)
         return st;
     if (s.ioerr || ferror(stream))
         return shp_error(ctx, SHIPEST_EIO, "report: writing the report failed");
     return SHIPEST_OK;
+}
+
+shipest_status shipest_report_fwrite(shipest_ctx *ctx, const shipest_result *r,
+                                     const shipest_model *m, shipest_report_format format,
+                                     FILE *stream)
+{
+    return shipest_report_fwrite_extras(ctx, r, m, NULL, format, stream);
 }

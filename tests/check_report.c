@@ -228,6 +228,397 @@ START_TEST(test_json)
 }
 END_TEST
 
+/* ---- shares, compares, probability statements and extras in JSON ---- */
+
+/* A share, a compare, the model's P statements, a share with no finite
+ * value (demand always 0) and one whose demand crosses 0. */
+static const char share_text[] =
+    "a = 10 to 20 t\n"
+    "b = 12 to 18 t\n"
+    "c = compare(a, b)\n"
+    "share = share(a, 15 to 40 t)\n"
+    "z = 0 to 1\n"
+    "never = share(z - z + 1, z - z)\n"
+    "wobbly = share(2 to 3, -1 to 1)\n"
+    "P(share > 40%)\n"
+    "P(c < 0.9)\n";
+
+static void fixture_text(fixture *f, const char *text, int64_t trials)
+{
+    ck_assert_int_eq(shipest_ctx_new(&f->ctx), SHIPEST_OK);
+    ck_assert_int_eq(shipest_ctx_set_int(f->ctx, SHIPEST_OPT_TRIALS, trials), SHIPEST_OK);
+    ck_assert_int_eq(shipest_ctx_set_int(f->ctx, SHIPEST_OPT_SEED, 42), SHIPEST_OK);
+    shipest_status st = shipest_model_parse(f->ctx, text, strlen(text), &f->m);
+    ck_assert_msg(st == SHIPEST_OK, "%s", shipest_ctx_errmsg(f->ctx));
+    st = shipest_model_run(f->ctx, f->m, &f->r);
+    ck_assert_msg(st == SHIPEST_OK, "%s", shipest_ctx_errmsg(f->ctx));
+}
+
+/* The report with extras in a new buffer, through the size query. */
+static char *report_x(fixture *f, const shipest_report_extras *x)
+{
+    size_t needed = 0, again = 0;
+    ck_assert_int_eq(shipest_report_write_extras(f->ctx, f->r, f->m, x, SHIPEST_REPORT_JSON,
+                                                 NULL, 0, &needed),
+                     SHIPEST_OK);
+    char *buf = malloc(needed + 1);
+    ck_assert_ptr_nonnull(buf);
+    ck_assert_int_eq(shipest_report_write_extras(f->ctx, f->r, f->m, x, SHIPEST_REPORT_JSON, buf,
+                                                 needed + 1, &again),
+                     SHIPEST_OK);
+    ck_assert_uint_eq(again, needed);
+    return buf;
+}
+
+/* The object of output @p name in the "outputs" array. */
+static const char *output_obj(const char *j, const char *name)
+{
+    char key[128];
+    snprintf(key, sizeof key, "{\"name\": \"%s\", \"unit\": ", name);
+    const char *o = strstr(j, key);
+    ck_assert_msg(o != NULL, "no output %s", name);
+    return o;
+}
+
+/* The number after the first @p key (e.g. "\"p\": ") at or after @p from;
+ * NaN for null. Exact: JSON numbers read back to the same double. */
+static double num_after(const char *from, const char *key)
+{
+    const char *k = strstr(from, key);
+    ck_assert_msg(k != NULL, "no %s", key);
+    k += strlen(key);
+    if (strncmp(k, "null", 4) == 0)
+        return NAN;
+    char *end = NULL;
+    double v = strtod(k, &end);
+    ck_assert_msg(end != k, "no number after %s", key);
+    return v;
+}
+
+START_TEST(test_json_share_compare_statements)
+{
+    fixture f;
+    fixture_text(&f, share_text, 20000);
+    size_t len, i;
+    char *j = report(&f, SHIPEST_REPORT_JSON, &len);
+    ck_assert_msg(json_valid(j), "invalid JSON:\n%s", j);
+
+    /* The share: P(share > 100%) and its standard error, as the accessor
+     * gives them; no warning with demand well above zero. */
+    double p, se;
+    ck_assert_int_eq(shipest_result_output_index(f.r, "share", &i), SHIPEST_OK);
+    ck_assert_int_eq(shipest_result_prob_above(f.r, i, 1.0, &p, &se), SHIPEST_OK);
+    const char *o = output_obj(j, "share");
+    const char *sh = strstr(o, "\"share\": {\"p_over_100\": ");
+    ck_assert_ptr_nonnull(sh);
+    ck_assert(num_after(sh, "\"p_over_100\": ") == p);
+    ck_assert(num_after(sh, "\"se\": ") == se);
+    char want[256];
+    snprintf(want, sizeof want, "\"words\": \"%s\", \"negative\": 0, \"warning\": null}",
+             shipest_probability_words(p));
+    ck_assert_ptr_nonnull(strstr(sh, want));
+    /* Only share outputs have "share", only compare outputs "compare". */
+    ck_assert_uint_eq(count(j, "\"share\": {"), 3);
+    ck_assert_uint_eq(count(j, "\"compare\": {"), 1);
+
+    /* A share that is never finite: null numbers and the warning. */
+    o = output_obj(j, "never");
+    ck_assert_ptr_nonnull(strstr(o, "\"share\": {\"p_over_100\": null, \"se\": null, "
+                                    "\"words\": null, \"negative\": 0, \"warning\": \"demand "
+                                    "near or below zero: 20000 trials gave no finite share and "
+                                    "0 a negative one\"}"));
+    /* Demand crossing zero: the count of negative shares, as the text. */
+    o = output_obj(j, "wobbly");
+    double pneg;
+    uint64_t finite, nonfinite;
+    ck_assert_int_eq(shipest_result_output_index(f.r, "wobbly", &i), SHIPEST_OK);
+    ck_assert_int_eq(shipest_result_prob_below(f.r, i, 0.0, &pneg, NULL), SHIPEST_OK);
+    ck_assert_int_eq(shipest_result_count(f.r, i, &finite, &nonfinite), SHIPEST_OK);
+    snprintf(want, sizeof want, "\"negative\": %llu, \"warning\": \"demand near or below zero: "
+                                "%llu trials gave no finite share and %llu a negative one\"}",
+             (unsigned long long)llround(pneg * (double)finite), (unsigned long long)nonfinite,
+             (unsigned long long)llround(pneg * (double)finite));
+    ck_assert_msg(strstr(o, want) != NULL, "no %s", want);
+    ck_assert_int_gt(llround(pneg * (double)finite), 0);
+
+    /* The compare: agreement within 10%, 25% and 50%, with the verdict
+     * text of shipest_agreement_text(). */
+    ck_assert_int_eq(shipest_result_output_index(f.r, "c", &i), SHIPEST_OK);
+    o = strstr(output_obj(j, "c"), "\"compare\": {\"agreement\": [");
+    ck_assert_ptr_nonnull(o);
+    static const double tol[] = {0.10, 0.25, 0.50};
+    for (size_t k = 0; k < 3; k++) {
+        char key[64], verdict[160];
+        snprintf(key, sizeof key, "{\"tolerance\": %g, \"p_agree\": ", tol[k]);
+        const char *e = strstr(o, key);
+        ck_assert_msg(e != NULL, "no %s", key);
+        ck_assert_int_eq(shipest_result_agreement(f.r, i, tol[k], &p, &se), SHIPEST_OK);
+        ck_assert(num_after(e, "\"p_agree\": ") == p);
+        ck_assert(num_after(e, "\"se\": ") == se);
+        ck_assert_uint_gt(shipest_agreement_text(tol[k], p, verdict, sizeof verdict), 0);
+        snprintf(want, sizeof want, "\"words\": \"%s\", \"verdict\": \"%s\"}",
+                 shipest_probability_words(p), verdict);
+        ck_assert_msg(strstr(e, want) != NULL, "no %s", want);
+    }
+
+    /* The model's P statements, evaluated on the result, in model order. */
+    const char *ps = strstr(j, "\n \"probabilities\": [");
+    ck_assert_ptr_nonnull(ps);
+    const char *p1 = strstr(ps, "{\"text\": \"share > 40%\", \"output\": \"share\", \"above\": "
+                                "true, \"threshold\": 0.4, \"p\": ");
+    const char *p2 = strstr(ps, "{\"text\": \"c < 0.9\", \"output\": \"c\", \"above\": false, "
+                                "\"threshold\": 0.9, \"p\": ");
+    ck_assert_ptr_nonnull(p1);
+    ck_assert_ptr_nonnull(p2);
+    ck_assert(p1 < p2);
+    ck_assert_int_eq(shipest_result_output_index(f.r, "share", &i), SHIPEST_OK);
+    ck_assert_int_eq(shipest_result_prob_above(f.r, i, 0.4, &p, &se), SHIPEST_OK);
+    ck_assert(num_after(p1, "\"p\": ") == p);
+    ck_assert(num_after(p1, "\"se\": ") == se);
+    snprintf(want, sizeof want, "\"words\": \"%s\", \"origin\": \"model\"}",
+             shipest_probability_words(p));
+    ck_assert_ptr_nonnull(strstr(p1, want));
+    ck_assert_int_eq(shipest_result_output_index(f.r, "c", &i), SHIPEST_OK);
+    ck_assert_int_eq(shipest_result_prob_below(f.r, i, 0.9, &p, &se), SHIPEST_OK);
+    ck_assert(num_after(p2, "\"p\": ") == p);
+    /* No extras: an empty analytic list. */
+    ck_assert_ptr_nonnull(strstr(j, ",\n \"analytic\": []}\n"));
+    ck_assert_ptr_null(strstr(j, "nan"));
+    ck_assert_ptr_null(strstr(j, "inf"));
+
+    /* Without the model the report knows no shares, compares or statements. */
+    size_t n = 0;
+    ck_assert_int_eq(shipest_report_write(f.ctx, f.r, NULL, SHIPEST_REPORT_JSON, NULL, 0, &n),
+                     SHIPEST_OK);
+    char *bare = malloc(n + 1);
+    ck_assert_int_eq(shipest_report_write(f.ctx, f.r, NULL, SHIPEST_REPORT_JSON, bare, n + 1, &n),
+                     SHIPEST_OK);
+    ck_assert(json_valid(bare));
+    ck_assert_ptr_null(strstr(bare, "\"share\": {"));
+    ck_assert_ptr_null(strstr(bare, "\"compare\": {"));
+    ck_assert_ptr_nonnull(strstr(bare, "\n \"probabilities\": [],"));
+    free(bare);
+    free(j);
+    fixture_free(&f);
+}
+END_TEST
+
+START_TEST(test_json_extras)
+{
+    fixture f;
+    fixture_text(&f, share_text, 20000);
+    shipest_report_extras *x = NULL;
+    shipest_analysis *lin = NULL, *bnd = NULL;
+    ck_assert_int_eq(shipest_report_extras_new(f.ctx, &x), SHIPEST_OK);
+    ck_assert_int_eq(shipest_report_extras_add_probability(x, "share", 1, 0.5, "share > 50%"),
+                     SHIPEST_OK);
+    ck_assert_int_eq(shipest_report_extras_add_probability(x, "a", 0, 12, NULL), SHIPEST_OK);
+    ck_assert_int_eq(shipest_report_extras_add_probability(x, "nothing", 1, 1, NULL), SHIPEST_OK);
+    ck_assert_int_eq(shipest_model_analyze(f.ctx, f.m, SHIPEST_METHOD_LINEAR, &lin), SHIPEST_OK);
+    ck_assert_int_eq(shipest_model_analyze(f.ctx, f.m, SHIPEST_METHOD_BOUNDS, &bnd), SHIPEST_OK);
+    ck_assert_int_eq(shipest_report_extras_add_analysis(x, lin, 2), SHIPEST_OK);
+    ck_assert_int_eq(shipest_report_extras_add_analysis(x, bnd, 0), SHIPEST_OK);
+    char *j = report_x(&f, x);
+    ck_assert_msg(json_valid(j), "invalid JSON:\n%s", j);
+
+    /* Caller statements after the model's, marked as the caller's. */
+    const char *ps = strstr(j, "\n \"probabilities\": [");
+    ck_assert_ptr_nonnull(ps);
+    const char *c1 = strstr(ps, "{\"text\": \"share > 50%\", \"output\": \"share\", \"above\": "
+                                "true, \"threshold\": 0.5, \"p\": ");
+    const char *c2 = strstr(ps, "{\"text\": \"a < 12\", \"output\": \"a\", \"above\": false, "
+                                "\"threshold\": 12, \"p\": ");
+    ck_assert_ptr_nonnull(c1);
+    ck_assert_ptr_nonnull(c2);
+    ck_assert(strstr(ps, "\"origin\": \"model\"") < c1 && c1 < c2);
+    size_t i;
+    double p, se;
+    ck_assert_int_eq(shipest_result_output_index(f.r, "share", &i), SHIPEST_OK);
+    ck_assert_int_eq(shipest_result_prob_above(f.r, i, 0.5, &p, &se), SHIPEST_OK);
+    ck_assert(num_after(c1, "\"p\": ") == p);
+    ck_assert(num_after(c1, "\"se\": ") == se);
+    ck_assert_ptr_nonnull(strstr(c1, "\"origin\": \"caller\"}"));
+    /* An output the result does not have: null numbers, not an error. */
+    ck_assert_ptr_nonnull(strstr(ps, "{\"text\": \"nothing > 1\", \"output\": \"nothing\", "
+                                     "\"above\": true, \"threshold\": 1, \"p\": null, \"se\": "
+                                     "null, \"words\": null, \"origin\": \"caller\"}"));
+
+    /* The linear analysis: numbers as its accessors give them, and the
+     * comparison as shipest_analysis_compare() and _verdict() say. */
+    const char *an = strstr(j, "\n \"analytic\": [");
+    ck_assert_ptr_nonnull(an);
+    const char *la = strstr(an, "{\"method\": \"linear\", \"digits\": 2, \"trustworthy\": ");
+    ck_assert_ptr_nonnull(la);
+    const char *ba = strstr(an, "{\"method\": \"bounds\", \"digits\": null, \"trustworthy\": null");
+    ck_assert_ptr_nonnull(ba);
+    ck_assert(la < ba);
+    /* Output "never" has no finite value: no comparison for it, nor the
+     * verdict text of the whole analysis (shipest_analysis_verdict() fails
+     * on it), but the other outputs are still compared. */
+    ck_assert_ptr_nonnull(strstr(la, "\"trustworthy\": null"));
+    const char *ln = strstr(la, "{\"name\": \"never\"");
+    ck_assert_ptr_nonnull(ln);
+    ck_assert_ptr_nonnull(strstr(ln, "\"comparison\": null}"));
+    ck_assert_int_eq(shipest_analysis_output_index(lin, "c", &i), SHIPEST_OK);
+    const char *lc = strstr(la, "{\"name\": \"c\", \"unit\": \"\", \"flags\": [");
+    ck_assert_ptr_nonnull(lc);
+    ck_assert(lc < ba);
+    double mean, sd, lo, hi, tol, diff;
+    shipest_verdict v;
+    ck_assert_int_eq(shipest_analysis_mean(lin, i, &mean), SHIPEST_OK);
+    ck_assert_int_eq(shipest_analysis_sd(lin, i, &sd), SHIPEST_OK);
+    ck_assert_int_eq(shipest_analysis_interval(lin, i, 0.9, &lo, &hi), SHIPEST_OK);
+    ck_assert(num_after(lc, "\"mean\": ") == mean);
+    ck_assert(num_after(lc, "\"sd\": ") == sd);
+    ck_assert(num_after(lc, "\"p05\": ") == lo);
+    ck_assert(num_after(lc, "\"p95\": ") == hi);
+    ck_assert(num_after(lc, "\"interval90\": [") == lo);
+    ck_assert_ptr_nonnull(strstr(lc, "\"budget\": [{\"input\": \"a\", \"unit\": \"t\""));
+    ck_assert_int_eq(shipest_analysis_compare(f.ctx, lin, f.r, i, 2, &v, &tol, &diff), SHIPEST_OK);
+    static const char *const vname[] = {"holds", "fails", "inconclusive", "no_answer"};
+    char want[64];
+    snprintf(want, sizeof want, "\"comparison\": {\"verdict\": \"%s\", \"tolerance\": ",
+             vname[v]);
+    const char *cmp = strstr(lc, want);
+    ck_assert_msg(cmp != NULL, "no %s", want);
+    ck_assert(num_after(cmp, "\"tolerance\": ") == tol);
+    ck_assert(num_after(cmp, "\"difference\": ") == diff);
+    const char *ct = strstr(cmp, "\"text\": ");
+    ck_assert_ptr_nonnull(ct);
+    ck_assert(strncmp(ct + 8, "null}", 5) == 0);
+
+    /* Bounds without comparison: bounds and probability, comparison null;
+     * an unbounded end is null, flagged. */
+    const char *bs = strstr(ba, "{\"name\": \"share\", \"unit\": \"\", \"flags\": [\"unbounded\"]");
+    ck_assert_ptr_nonnull(bs);
+    ck_assert_ptr_nonnull(strstr(bs, "\"mean\": null, \"sd\": null"));
+    ck_assert_ptr_nonnull(strstr(bs, "\"bounds\": [0, null], \"probability\": "));
+    ck_assert_ptr_nonnull(strstr(bs, "\"comparison\": null}"));
+    ck_assert_ptr_null(strstr(j, "nan"));
+    ck_assert_ptr_null(strstr(j, "inf"));
+    free(j);
+
+    /* The same bytes through a stream; other formats ignore the extras. */
+    for (int fmt = SHIPEST_REPORT_TEXT; fmt <= SHIPEST_REPORT_SVG; fmt++) {
+        size_t a = 0, b = 0;
+        if (fmt == SHIPEST_REPORT_JSON)
+            continue;
+        ck_assert_int_eq(shipest_report_write_extras(f.ctx, f.r, f.m, x,
+                                                     (shipest_report_format)fmt, NULL, 0, &a),
+                         SHIPEST_OK);
+        ck_assert_int_eq(shipest_report_write(f.ctx, f.r, f.m, (shipest_report_format)fmt, NULL,
+                                              0, &b),
+                         SHIPEST_OK);
+        ck_assert_uint_eq(a, b);
+    }
+    size_t needed = 0;
+    FILE *tmp = tmpfile();
+    ck_assert_ptr_nonnull(tmp);
+    ck_assert_int_eq(shipest_report_fwrite_extras(f.ctx, f.r, f.m, x, SHIPEST_REPORT_JSON, tmp),
+                     SHIPEST_OK);
+    long flen = ftell(tmp);
+    ck_assert_int_eq(shipest_report_write_extras(f.ctx, f.r, f.m, x, SHIPEST_REPORT_JSON, NULL, 0,
+                                                 &needed),
+                     SHIPEST_OK);
+    ck_assert_int_eq(flen, (long)needed);
+    fclose(tmp);
+    /* NULL extras are the plain report. */
+    size_t a = 0, b = 0;
+    ck_assert_int_eq(shipest_report_write_extras(f.ctx, f.r, f.m, NULL, SHIPEST_REPORT_JSON, NULL,
+                                                 0, &a),
+                     SHIPEST_OK);
+    ck_assert_int_eq(shipest_report_write(f.ctx, f.r, f.m, SHIPEST_REPORT_JSON, NULL, 0, &b),
+                     SHIPEST_OK);
+    ck_assert_uint_eq(a, b);
+
+    shipest_report_extras_free(x);
+    shipest_analysis_free(lin);
+    shipest_analysis_free(bnd);
+    fixture_free(&f);
+}
+END_TEST
+
+START_TEST(test_json_extras_verdict)
+{
+    /* Every output comparable: "trustworthy" and each output's "text" are
+     * those of shipest_analysis_verdict(). */
+    fixture f;
+    fixture_text(&f, "a = 10 to 20 t\nb = 12 to 18 t\nc = compare(a, b)\n", 20000);
+    shipest_report_extras *x = NULL;
+    shipest_analysis *lin = NULL;
+    ck_assert_int_eq(shipest_report_extras_new(f.ctx, &x), SHIPEST_OK);
+    ck_assert_int_eq(shipest_model_analyze(f.ctx, f.m, SHIPEST_METHOD_LINEAR, &lin), SHIPEST_OK);
+    ck_assert_int_eq(shipest_report_extras_add_analysis(x, lin, 3), SHIPEST_OK);
+    char *j = report_x(&f, x);
+    ck_assert_msg(json_valid(j), "invalid JSON:\n%s", j);
+    size_t needed = 0;
+    int trusted = -1;
+    ck_assert_int_eq(shipest_analysis_verdict(f.ctx, lin, f.r, 3, NULL, 0, &needed, &trusted),
+                     SHIPEST_OK);
+    char *text = malloc(needed + 1);
+    ck_assert_int_eq(shipest_analysis_verdict(f.ctx, lin, f.r, 3, text, needed + 1, NULL, NULL),
+                     SHIPEST_OK);
+    const char *la = strstr(j, "{\"method\": \"linear\", \"digits\": 3, \"trustworthy\": ");
+    ck_assert_ptr_nonnull(la);
+    ck_assert_ptr_nonnull(strstr(la, trusted ? "\"trustworthy\": true" : "\"trustworthy\": false"));
+    /* One line per output, in order: each is its output's "text". */
+    const char *line = text, *at = la;
+    for (size_t i = 0; i < 3; i++) {
+        size_t ll = strcspn(line, "\n");
+        const char *t = strstr(at, "\"text\": \"");
+        ck_assert_ptr_nonnull(t);
+        ck_assert_msg(strncmp(t + 9, line, ll) == 0 && t[9 + ll] == '"', "line %zu: %.*s", i,
+                      (int)ll, line);
+        at = t + 9;
+        line += ll + 1;
+    }
+    ck_assert_ptr_null(strstr(at, "\"text\": \""));
+    free(text);
+    free(j);
+    shipest_report_extras_free(x);
+    shipest_analysis_free(lin);
+    fixture_free(&f);
+}
+END_TEST
+
+START_TEST(test_extras_arguments)
+{
+    shipest_ctx *ctx;
+    shipest_report_extras *x = (shipest_report_extras *)&x;
+    ck_assert_int_eq(shipest_ctx_new(&ctx), SHIPEST_OK);
+    ck_assert_int_eq(shipest_report_extras_new(NULL, &x), SHIPEST_EINVAL);
+    ck_assert_ptr_null(x);
+    ck_assert_int_eq(shipest_report_extras_new(ctx, NULL), SHIPEST_EINVAL);
+    ck_assert_int_eq(shipest_report_extras_new(ctx, &x), SHIPEST_OK);
+    ck_assert_int_eq(shipest_report_extras_add_probability(NULL, "a", 1, 1, NULL), SHIPEST_EINVAL);
+    ck_assert_int_eq(shipest_report_extras_add_probability(x, NULL, 1, 1, NULL), SHIPEST_EINVAL);
+    ck_assert_int_eq(shipest_report_extras_add_probability(x, "", 1, 1, NULL), SHIPEST_EINVAL);
+    ck_assert_int_eq(shipest_report_extras_add_probability(x, "a", 1, NAN, NULL), SHIPEST_EDOMAIN);
+    /* An infinite threshold is a valid question (P(a < inf) = 1). */
+    ck_assert_int_eq(shipest_report_extras_add_probability(x, "a", 0, INFINITY, NULL), SHIPEST_OK);
+    for (int k = 1; k < 4096; k++)
+        ck_assert_int_eq(shipest_report_extras_add_probability(x, "a", 1, k, NULL), SHIPEST_OK);
+    ck_assert_int_eq(shipest_report_extras_add_probability(x, "a", 1, 1, NULL), SHIPEST_ELIMIT);
+    ck_assert_int_eq(shipest_report_extras_add_analysis(NULL, NULL, 2), SHIPEST_EINVAL);
+    ck_assert_int_eq(shipest_report_extras_add_analysis(x, NULL, 2), SHIPEST_EINVAL);
+    shipest_model *m;
+    shipest_analysis *a;
+    ck_assert_int_eq(shipest_model_parse(ctx, "x = 1 to 2 t\n", 13, &m), SHIPEST_OK);
+    ck_assert_int_eq(shipest_model_analyze(ctx, m, SHIPEST_METHOD_LOG, &a), SHIPEST_OK);
+    ck_assert_int_eq(shipest_report_extras_add_analysis(x, a, -1), SHIPEST_ERANGE);
+    ck_assert_int_eq(shipest_report_extras_add_analysis(x, a, 7), SHIPEST_ERANGE);
+    ck_assert_ptr_nonnull(strstr(shipest_ctx_errmsg(ctx), "digits"));
+    for (int k = 0; k < 64; k++)
+        ck_assert_int_eq(shipest_report_extras_add_analysis(x, a, k % 7), SHIPEST_OK);
+    ck_assert_int_eq(shipest_report_extras_add_analysis(x, a, 2), SHIPEST_ELIMIT);
+    shipest_report_extras_free(x);
+    shipest_report_extras_free(NULL);
+    shipest_analysis_free(a);
+    shipest_model_free(m);
+    shipest_ctx_free(ctx);
+}
+END_TEST
+
 START_TEST(test_size_query_and_truncation)
 {
     fixture f;
@@ -534,6 +925,44 @@ START_TEST(test_out_of_memory)
 }
 END_TEST
 
+START_TEST(test_out_of_memory_extras)
+{
+    /* Extras and the verdicts the JSON report computes allocate too. */
+    fixture f;
+    fixture_text(&f, "a = 10 to 20 t\nb = 12 to 18 t\nc = compare(a, b)\n"
+                     "s = share(a, 15 to 40 t)\nP(s > 40%)\n",
+                 2000);
+    shipest_analysis *lin = NULL;
+    ck_assert_int_eq(shipest_model_analyze(f.ctx, f.m, SHIPEST_METHOD_LINEAR, &lin), SHIPEST_OK);
+    shipest_report_extras *x = NULL;
+    char buf[64];
+    size_t needed = 0;
+    HARNESS_OOM_LOOP(
+        {
+            buf[0] = 'x';
+            st = shipest_report_extras_new(ctx, &x);
+            if (st == SHIPEST_OK)
+                st = shipest_report_extras_add_probability(x, "s", 1, 0.5, "s > 50%");
+            if (st == SHIPEST_OK)
+                st = shipest_report_extras_add_analysis(x, lin, 2);
+            if (st == SHIPEST_OK) {
+                st = shipest_report_write_extras(ctx, f.r, f.m, x, SHIPEST_REPORT_JSON, buf,
+                                                 sizeof buf, &needed);
+                if (st != SHIPEST_OK) {
+                    ck_assert_int_eq(buf[0], '\0');
+                    ck_assert_uint_eq(needed, 0);
+                }
+            }
+        },
+        {
+            shipest_report_extras_free(x);
+            x = NULL;
+        });
+    shipest_analysis_free(lin);
+    fixture_free(&f);
+}
+END_TEST
+
 Suite *test_suite(void)
 {
     Suite *s = suite_create("report");
@@ -541,6 +970,10 @@ Suite *test_suite(void)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_json_validator_rejects);
     tcase_add_test(tc, test_json);
+    tcase_add_test(tc, test_json_share_compare_statements);
+    tcase_add_test(tc, test_json_extras);
+    tcase_add_test(tc, test_json_extras_verdict);
+    tcase_add_test(tc, test_extras_arguments);
     tcase_add_test(tc, test_size_query_and_truncation);
     tcase_add_test(tc, test_text);
     tcase_add_test(tc, test_csv);
@@ -551,6 +984,7 @@ Suite *test_suite(void)
     tcase_add_test(tc, test_sketched_samples);
     tcase_add_test(tc, test_golden);
     tcase_add_test(tc, test_out_of_memory);
+    tcase_add_test(tc, test_out_of_memory_extras);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -1,6 +1,7 @@
 /* analytic.c — `--method linear|log|bounds|all`: analytic propagation
  * printed beside the Monte Carlo report, with the library's plain verdict
- * on whether to trust it (docs/analytic.md). */
+ * on whether to trust it (docs/analytic.md); for --format json, the same
+ * analyses handed to the library's JSON report as extras. */
 #include "cli.h"
 
 #include <math.h>
@@ -101,4 +102,27 @@ int analytic_report(shipest_ctx *ctx, const shipest_model *m, const shipest_resu
         shipest_analysis_free(a);
     }
     return rc;
+}
+
+/* Analyse @p m by every method @p which names and add each analysis to @p x
+ * (compared at 2 significant digits, as the text). The analyses go into
+ * @p out (room for 3) and must outlive the report; free each with
+ * shipest_analysis_free(). Returns EXIT_OK or EXIT_ERROR (message printed). */
+int analytic_extras(shipest_ctx *ctx, const shipest_model *m, const char *which,
+                    shipest_report_extras *x, shipest_analysis **out, size_t *n)
+{
+    *n = 0;
+    for (size_t k = 0; k < sizeof methods / sizeof methods[0]; k++) {
+        if (strcmp(which, "all") != 0 && strcmp(which, methods[k].name) != 0)
+            continue;
+        shipest_analysis *a = NULL;
+        shipest_status st = shipest_model_analyze(ctx, m, methods[k].method, &a);
+        if (st != SHIPEST_OK)
+            return cli_lib_error(ctx, st, NULL);
+        out[(*n)++] = a;
+        st = shipest_report_extras_add_analysis(x, a, 2);
+        if (st != SHIPEST_OK)
+            return cli_lib_error(ctx, st, NULL);
+    }
+    return EXIT_OK;
 }

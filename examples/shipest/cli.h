@@ -8,7 +8,8 @@
  *   convert.c   `convert 'QUANTITY' UNIT`
  *   claim.c     `claim 'TEXT'`
  *   table.c     `table list|check`
- *   analytic.c  `--method linear|log|bounds|all` beside Monte Carlo
+ *   analytic.c  `--method linear|log|bounds|all` beside Monte Carlo (text),
+ *               or as report extras (JSON)
  *   progress.c  the progress bar and Ctrl-C cancellation
  */
 #ifndef SHIPEST_CLI_H
@@ -98,6 +99,14 @@ int cmd_table(int argc, char **argv);
  * stdout. Returns EXIT_OK or EXIT_ERROR (message printed). */
 int analytic_report(shipest_ctx *ctx, const shipest_model *m, const shipest_result *r,
                     const char *which);
+
+/* For --format json: analyse @p m by every method @p which names and add
+ * each analysis to the report extras @p x. The analyses go into @p out
+ * (room for 3; *n of them) and must outlive the report; the caller frees
+ * them with shipest_analysis_free(), also on failure. Returns EXIT_OK or
+ * EXIT_ERROR (message printed). */
+int analytic_extras(shipest_ctx *ctx, const shipest_model *m, const char *which,
+                    shipest_report_extras *x, shipest_analysis **out, size_t *n);
 
 /* ---- progress.c ----------------------------------------------------------- */
 

@@ -1,5 +1,8 @@
 /* run.c — `shipest run FILE|-` and `shipest eval 'MODEL TEXT'`: build the
- * model, run it by Monte Carlo, write the report. */
+ * model, run it by Monte Carlo, write the report. --prob and --method print
+ * after the text report; with --format json they go into the library's JSON
+ * report as extras (shipest_report_extras), so the command never edits
+ * JSON itself. */
 #include "cli.h"
 
 #include <errno.h>
@@ -23,11 +26,12 @@ static const char run_help[] =
     "  --table FILE      load a table file over the default table (repeatable)\n"
     "  --method M        mc (Monte Carlo, the default), or linear, log, bounds\n"
     "                    or all: also propagate analytically and say whether\n"
-    "                    that agrees with Monte Carlo (text format only)\n"
+    "                    that agrees with Monte Carlo (text or json)\n"
     "  --format F        text (default), json or csv (one row per output)\n"
     "  --samples         CSV of the raw trials instead of the report\n"
     "  --prob 'NAME > X' also print P(NAME > X) (or <) with its Monte Carlo\n"
-    "                    error; X in the output's unit, or a % (repeatable)\n"
+    "                    error; X in the output's unit, or a % (repeatable;\n"
+    "                    text or json)\n"
     "  --svg FILE        also write histograms and sensitivity bars as SVG\n"
     "  --max-memory MIB  memory cap for kept samples (default 256); past it\n"
     "                    quantiles come from sketches within 0.1%\n"
@@ -181,21 +185,22 @@ int cmd_run(int argc, char **argv, int is_eval)
     if (o.n_args != 1)
         return cli_usage_error(cmd, is_eval ? "expected one argument: the model text"
                                             : "expected one argument: a model file or -");
-    if (strcmp(o.method, "mc") != 0 && (o.samples || (o.format != NULL &&
-                                                      strcmp(o.format, "text") != 0)))
-        return cli_usage_error(cmd, "--method %s prints beside the text report; it cannot be "
-                                    "combined with --format %s", o.method,
-                               o.samples ? "csv --samples" : o.format);
+    /* CSV holds summaries only (docs/cli.md): --method and --prob need the
+     * text or the JSON report. */
+    int csv = o.samples || (o.format != NULL && strcmp(o.format, "csv") == 0);
+    if (strcmp(o.method, "mc") != 0 && csv)
+        return cli_usage_error(cmd, "--method %s goes into the text or JSON report; it cannot "
+                                    "be combined with %s", o.method,
+                               o.samples ? "--samples" : "--format csv");
     for (size_t k = 0; k < o.n_probs; k++) {
         condition c;
         if (!parse_condition(o.probs[k], &c))
             return cli_usage_error(cmd, "--prob wants 'NAME > VALUE' or 'NAME < VALUE', e.g. "
                                         "'share > 40%%', not '%s'", o.probs[k]);
     }
-    if (o.n_probs > 0 && (o.samples || (o.format != NULL && strcmp(o.format, "text") != 0)))
-        return cli_usage_error(cmd, "--prob prints beside the text report; it cannot be "
-                                    "combined with --format %s", o.samples ? "csv --samples"
-                                                                           : o.format);
+    if (o.n_probs > 0 && csv)
+        return cli_usage_error(cmd, "--prob goes into the text or JSON report; it cannot be "
+                                    "combined with %s", o.samples ? "--samples" : "--format csv");
     if (o.samples && o.format != NULL && strcmp(o.format, "csv") != 0)
         return cli_usage_error(cmd, "--samples writes CSV; it cannot be combined with "
                                     "--format %s", o.format);
@@ -214,6 +219,9 @@ int cmd_run(int argc, char **argv, int is_eval)
     }
     shipest_model *m = NULL;
     shipest_result *r = NULL;
+    shipest_report_extras *x = NULL;
+    shipest_analysis *analyses[3] = {NULL, NULL, NULL};
+    size_t n_analyses = 0;
     shipest_status st;
     rc = cli_setup_ctx(ctx, &o);
     if (rc != EXIT_OK)
@@ -282,17 +290,39 @@ int cmd_run(int argc, char **argv, int is_eval)
         fprintf(stderr, "shipest: note: the trial cap was reached before every output was "
                         "stable to %d digits; raise --trials\n", o.adaptive);
 
-    st = shipest_report_fwrite(ctx, r, m, fmt, stdout);
+    if (fmt == SHIPEST_REPORT_JSON && (o.n_probs > 0 || strcmp(o.method, "mc") != 0)) {
+        /* The JSON report carries --prob and --method itself: the library
+         * writes them as "probabilities" (origin "caller") and "analytic". */
+        st = shipest_report_extras_new(ctx, &x);
+        for (size_t k = 0; k < o.n_probs && st == SHIPEST_OK; k++) {
+            condition c;
+            if (!parse_condition(o.probs[k], &c)) {
+                rc = EXIT_USAGE; /* checked before the run */
+                goto done;
+            }
+            st = shipest_report_extras_add_probability(x, c.name, c.above, c.value, o.probs[k]);
+        }
+        if (st != SHIPEST_OK) {
+            rc = cli_lib_error(ctx, st, NULL);
+            goto done;
+        }
+        if (strcmp(o.method, "mc") != 0) {
+            rc = analytic_extras(ctx, m, o.method, x, analyses, &n_analyses);
+            if (rc != EXIT_OK)
+                goto done;
+        }
+    }
+    st = shipest_report_fwrite_extras(ctx, r, m, x, fmt, stdout);
     if (st != SHIPEST_OK) {
         rc = cli_lib_error(ctx, st, NULL);
         goto done;
     }
-    if (o.n_probs > 0) {
+    if (o.n_probs > 0 && fmt == SHIPEST_REPORT_TEXT) {
         rc = print_probabilities(ctx, r, &o);
         if (rc != EXIT_OK)
             goto done;
     }
-    if (strcmp(o.method, "mc") != 0) {
+    if (strcmp(o.method, "mc") != 0 && fmt == SHIPEST_REPORT_TEXT) {
         rc = analytic_report(ctx, m, r, o.method);
         if (rc != EXIT_OK)
             goto done;
@@ -306,6 +336,9 @@ int cmd_run(int argc, char **argv, int is_eval)
         rc = write_svg(ctx, r, m, o.svg, o.quiet);
 
 done:
+    shipest_report_extras_free(x);
+    for (size_t k = 0; k < n_analyses; k++)
+        shipest_analysis_free(analyses[k]);
     shipest_result_free(r);
     shipest_model_free(m);
     shipest_ctx_free(ctx);

@@ -113,7 +113,8 @@ has "$T/out" "^  P\(share > 40%\) = 0\.[0-9]{3}  \(0\.[0-9]+\)" "P(share > 40%)"
 has "$T/out" "^  P\(rounds < 9,000,000 round_152mm\) = 0\.[0-9]{3}" "P(rounds < x)"
 expect 2 "--prob without an operator" -- "$SHIPEST" run --prob 'share 40%' "$T/share.shipest"
 expect 2 "--prob of an unknown output" -- "$SHIPEST" run --trials 1000 --prob 'nothing > 1' "$T/share.shipest"
-expect 2 "--prob with json" -- "$SHIPEST" run --prob 'share > 40%' --format json "$T/share.shipest"
+expect 2 "--prob with csv" -- "$SHIPEST" run --prob 'share > 40%' --format csv "$T/share.shipest"
+expect 2 "--prob with --samples" -- "$SHIPEST" run --prob 'share > 40%' --samples "$T/share.shipest"
 
 # ---- errors with file:line:col ---------------------------------------------------
 printf 'a = 1 to 2 t\nb = a + 3 round_152mm\n' > "$T/bad.shipest"
@@ -157,6 +158,80 @@ PYEOF
 expect 0 "json with nan and quotes" -- "$SHIPEST" eval 'z = 0 to 1 @ "a \"quoted\" source"
 w = log(z - z)' --trials 2000 --format json
 "$PY" -c 'import json,sys; d=json.load(open(sys.argv[1])); w=[o for o in d["outputs"] if o["name"]=="w"][0]; assert w["mean"] is None, w["mean"]' "$T/out" && ok || bad "JSON: NaN as null"
+# Shares, compares, P statements, --prob and --method all: the JSON says
+# what the text says (docs/cli.md), with the same numbers.
+printf '%s\ndemand = 10,000 to 45,000 round_152mm/day -> round_152mm/year\nshare = share(per_year, demand)\nother = 9,000,000 to 14,000,000 round_152mm\nc = compare(rounds, other)\nP(share > 40%%)\n' "$MODEL" > "$T/full.shipest"
+expect 0 "json --prob --method all" -- "$SHIPEST" run --trials 20000 --seed 5 --format json --prob 'share > 50%' --prob 'rounds < 9,000,000' --method all "$T/full.shipest"
+cp "$T/out" "$T/full.json"
+"$PY" -m json.tool "$T/full.json" > /dev/null && ok || bad "JSON with extras: json.tool"
+expect 0 "text --prob --method all" -- "$SHIPEST" run --trials 20000 --seed 5 --prob 'share > 50%' --method all "$T/full.shipest"
+cp "$T/out" "$T/full.txt"
+cat > "$T/extras.py" <<'PYEOF'
+import json, re, sys
+d = json.load(open(sys.argv[1]))
+text = open(sys.argv[2]).read()
+out = {o["name"]: o for o in d["outputs"]}
+# Every output keeps the stable keys.
+for o in d["outputs"]:
+    for k in ("name", "unit", "mean", "sd", "p05", "p50", "p95", "interval90", "sensitivity", "factors"):
+        assert k in o, (o["name"], k)
+# A share: P(share > 100%) as the text rounds it.
+sh = out["share"]["share"]
+assert set(sh) >= {"p_over_100", "se", "words", "negative", "warning"}, sh
+assert 0 <= sh["p_over_100"] <= 1 and sh["se"] > 0 and sh["warning"] is None
+m = re.search(r"P\(share > 100%\) = ([0-9.]+) \(([^)]*)\): (.*)", text)
+assert m and float(m.group(1)) == round(sh["p_over_100"], 3) and m.group(3) == sh["words"], (m and m.groups(), sh)
+assert "share" not in out["rounds"] and "compare" not in out["share"]
+# A compare: agreement within 10%, 25%, 50%.
+ag = out["c"]["compare"]["agreement"]
+assert [a["tolerance"] for a in ag] == [0.1, 0.25, 0.5], ag
+for a in ag:
+    assert 0 <= a["p_agree"] <= 1 and a["se"] >= 0 and isinstance(a["words"], str)
+    assert a["verdict"].startswith("the two estimates agree within"), a
+    pct = "%2.0f%%" % (100 * a["tolerance"])
+    m = re.search(r"within %s with probability ([0-9.]+) \(" % re.escape(pct), text)
+    assert m and float(m.group(1)) == round(a["p_agree"], 3), (pct, m and m.group(1), a)
+# Probability statements: the model's, then --prob's.
+ps = d["probabilities"]
+assert [(p["text"], p["origin"]) for p in ps] == [("share > 40%", "model"), ("share > 50%", "caller"), ("rounds < 9,000,000", "caller")], ps
+for p in ps:
+    assert set(p) >= {"text", "output", "above", "threshold", "p", "se", "words", "origin"}, p
+    assert 0 <= p["p"] <= 1 and p["se"] >= 0 and isinstance(p["words"], str)
+assert ps[1]["output"] == "share" and ps[1]["above"] is True and ps[1]["threshold"] == 0.5
+assert ps[2]["output"] == "rounds" and ps[2]["above"] is False and ps[2]["threshold"] == 9e6
+for p in ps[:2]:
+    m = re.search(r"P\(%s\) = ([0-9.]+)" % re.escape(p["text"]), text)
+    assert m and float(m.group(1)) == round(p["p"], 3), (p, m and m.group(1))
+# --method all: three analyses, each compared at 2 digits, one entry per output.
+an = d["analytic"]
+assert [a["method"] for a in an] == ["linear", "log", "bounds"], [a["method"] for a in an]
+for a in an:
+    assert a["digits"] == 2 and a["trustworthy"] in (True, False), a["method"]
+    assert [o["name"] for o in a["outputs"]] == [o["name"] for o in d["outputs"]]
+    word = "trustworthy for every output" if a["trustworthy"] else "NOT trustworthy for every output"
+    for o in a["outputs"]:
+        for k in ("name", "unit", "flags", "reason", "mean", "sd", "p05", "p95", "interval90", "comparison"):
+            assert k in o, (a["method"], o["name"], k)
+        c = o["comparison"]
+        assert c["verdict"] in ("holds", "fails", "inconclusive", "no_answer"), c
+        assert c["text"].startswith(o["name"] + ": "), c["text"]
+        if "unavailable" not in o["flags"] and a["method"] != "bounds":
+            assert o["mean"] is not None and o["sd"] >= 0 and o["interval90"] == [o["p05"], o["p95"]]
+lin = {o["name"]: o for o in an[0]["outputs"]}
+assert lin["rounds"]["budget"] and all(set(b) >= {"input", "sensitivity", "u", "share"} for b in lin["rounds"]["budget"])
+assert "bounds" in an[2]["outputs"][0] and "probability" in an[2]["outputs"][0]
+assert "log_mu" in an[1]["outputs"][0]
+# The text prints the same verdicts.
+verdicts = [m.group(1) is None for m in re.finditer(r"compared with Monte Carlo \(2 significant digits\): (NOT )?trustworthy", text)]
+assert verdicts == [a["trustworthy"] for a in an], (verdicts, [a["trustworthy"] for a in an])
+PYEOF
+"$PY" "$T/extras.py" "$T/full.json" "$T/full.txt" && ok || bad "JSON: shares, compares, probabilities, analytic"
+# --method linear alone: Monte Carlo outputs as always, plus one analysis.
+expect 0 "json --method linear" -- "$SHIPEST" run --trials 5000 --format json --method linear "$T/model.shipest"
+"$PY" -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["method"] == "mc" and len(d["outputs"]) == 3 and [a["method"] for a in d["analytic"]] == ["linear"] and d["probabilities"] == []' "$T/out" && ok || bad "JSON: --method linear"
+# Without --prob or --method: the model's statement only, no analyses.
+expect 0 "json of a model with a P statement" -- "$SHIPEST" run --trials 5000 --format json "$T/full.shipest"
+"$PY" -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["analytic"] == [] and [p["origin"] for p in d["probabilities"]] == ["model"]' "$T/out" && ok || bad "JSON: model statement only"
 
 # ---- CSV ---------------------------------------------------------------------------
 expect 0 "csv" -- "$SHIPEST" run --trials 5000 --format csv "$T/model.shipest"
@@ -195,7 +270,7 @@ has "$T/out" "compared with Monte Carlo" "linear verdict"
 expect 0 "--method all" -- "$SHIPEST" run --trials 20000 --method all "$T/model.shipest"
 has "$T/out" "^Analytic propagation: log-space" "all: log section"
 has "$T/out" "^Analytic propagation: bounds" "all: bounds section"
-expect 2 "--method linear with json" -- "$SHIPEST" run --method linear --format json "$T/model.shipest"
+expect 2 "--method linear with csv" -- "$SHIPEST" run --method linear --format csv "$T/model.shipest"
 
 # ---- convert -------------------------------------------------------------------------
 expect 0 "convert" -- "$SHIPEST" convert '6,700 container' round_152mm
