@@ -751,7 +751,9 @@ static double fi_eval(const double *c, double t)
     for (int j = FI_K - 1; j >= 1; j--)
         r = cc[j] + (t - tn[j - 1]) * r;
     r = cc[0] + t * r;
-    return fmin(fmax(r, c[0]), c[1]);
+    /* Clamp to the interval (comparisons, not fmin/fmax: those are libm
+     * calls at -O2, and r is never NaN here). */
+    return r < c[0] ? c[0] : r > c[1] ? c[1] : r;
 }
 
 /* Try [xa, xb] (ua = F(xa), ub = F(xb) known): 1 and rec filled when it
