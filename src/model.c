@@ -494,55 +494,63 @@ static shipest_status muldiv(shipest_model *m, shp_op op, const char *fn, shipes
     return add_op(m, op, &u, NULL, 2, args, 0.0, out);
 }
 
+/* The ratio a / b of two quantities whose units divide to the dimension of
+ * `want` (NULL or "": dimensionless, for share and compare; "day" for days
+ * of supply). Checks only, adding nothing; when the units do not fit, the
+ * message starts with `phrase` ("share needs supply and demand of the same
+ * dimension") and names both operands and both units. */
+static shipest_status ratio_check(shipest_model *m, shipest_node a, shipest_node b,
+                                  const char *want, const char *phrase, shp_unit *u)
+{
+    shipest_status st = parse_unit(m, want, u);
+    if (st != SHIPEST_OK)
+        return st;
+    const shp_node *na = &m->nodes[a], *nb = &m->nodes[b];
+    shp_unit q;
+    if (shp_unit_div(m->ctx, &na->unit, &nb->unit, &q) != SHIPEST_OK || !shp_unit_same_dim(&q, u)) {
+        char da[320], db[320];
+        return shp_error(m->ctx, SHIPEST_EUNIT,
+                         "%s, but %s has unit '%s' and %s has unit '%s' (convert one with ->)",
+                         phrase, describe(m, a, da, sizeof da), na->unit_text,
+                         describe(m, b, db, sizeof db), nb->unit_text);
+    }
+    return SHIPEST_OK;
+}
+
+/* A ratio node (see ratio_check) shown in `want` and marked with `flag` (a
+ * SHP_NODE_* the report reads: share, compare, days of supply). */
+static shipest_status ratio_op(shipest_model *m, const char *fn, shipest_node a, shipest_node b,
+                               const char *want, uint32_t flag, const char *phrase,
+                               shipest_node *out)
+{
+    shipest_status st = check_call(m, fn, out, 2, a, b);
+    shp_unit u;
+    if (st == SHIPEST_OK)
+        st = ratio_check(m, a, b, want, phrase, &u);
+    if (st != SHIPEST_OK)
+        return st;
+    shipest_node args[2] = {a, b};
+    st = add_op(m, SHP_OP_DIV, &u, want != NULL && want[0] ? want : NULL, 2, args, 0.0, out);
+    if (st == SHIPEST_OK)
+        m->nodes[*out].flags |= flag;
+    return st;
+}
+
 /* A share is supply over demand: both must have the same dimension (bring
  * one to the other's unit with a conversion first), and the result is a
  * plain fraction. */
 shipest_status shipest_model_share(shipest_model *m, shipest_node supply, shipest_node demand,
                                    shipest_node *out)
 {
-    shipest_status st = check_call(m, "shipest_model_share", out, 2, supply, demand);
-    if (st != SHIPEST_OK)
-        return st;
-    const shp_node *ns = &m->nodes[supply], *nd = &m->nodes[demand];
-    if (!shp_unit_same_dim(&ns->unit, &nd->unit)) {
-        char ds[320], dd[320];
-        return shp_error(m->ctx, SHIPEST_EUNIT,
-                         "share needs supply and demand of the same dimension, but %s has unit "
-                         "'%s' and %s has unit '%s' (convert one with ->)",
-                         describe(m, supply, ds, sizeof ds), ns->unit_text,
-                         describe(m, demand, dd, sizeof dd), nd->unit_text);
-    }
-    shp_unit u;
-    shp_unit_one(&u);
-    shipest_node args[2] = {supply, demand};
-    st = add_op(m, SHP_OP_DIV, &u, NULL, 2, args, 0.0, out);
-    if (st == SHIPEST_OK)
-        m->nodes[*out].flags |= SHP_NODE_SHARE;
-    return st;
+    return ratio_op(m, "shipest_model_share", supply, demand, NULL, SHP_NODE_SHARE,
+                    "share needs supply and demand of the same dimension", out);
 }
 
 shipest_status shipest_model_compare(shipest_model *m, shipest_node a, shipest_node b,
                                      shipest_node *out)
 {
-    shipest_status st = check_call(m, "shipest_model_compare", out, 2, a, b);
-    if (st != SHIPEST_OK)
-        return st;
-    const shp_node *na = &m->nodes[a], *nb = &m->nodes[b];
-    if (!shp_unit_same_dim(&na->unit, &nb->unit)) {
-        char da[320], db[320];
-        return shp_error(m->ctx, SHIPEST_EUNIT,
-                         "compare needs two estimates of the same quantity, but %s has unit "
-                         "'%s' and %s has unit '%s' (convert one with ->)",
-                         describe(m, a, da, sizeof da), na->unit_text,
-                         describe(m, b, db, sizeof db), nb->unit_text);
-    }
-    shp_unit u;
-    shp_unit_one(&u);
-    shipest_node args[2] = {a, b};
-    st = add_op(m, SHP_OP_DIV, &u, NULL, 2, args, 0.0, out);
-    if (st == SHIPEST_OK)
-        m->nodes[*out].flags |= SHP_NODE_COMPARE;
-    return st;
+    return ratio_op(m, "shipest_model_compare", a, b, NULL, SHP_NODE_COMPARE,
+                    "compare needs two estimates of the same quantity", out);
 }
 
 shipest_status shipest_model_mul(shipest_model *m, shipest_node a, shipest_node b, shipest_node *out)
