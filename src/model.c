@@ -583,8 +583,8 @@ static shipest_status part_name(shipest_model *m, const char *name, const char *
 {
     size_t ln = strlen(name), ll = strlen(label);
     if (ln + 1 + ll > MAX_NAME)
-        return shp_error(m->ctx, SHIPEST_ENAME, "the name '%.32s...%s%.32s' would be %zu bytes "
-                         "long (at most %d)", name, ".", label, ln + 1 + ll, MAX_NAME);
+        return shp_error(m->ctx, SHIPEST_ENAME, "the name '%.40s.%.40s' would be %zu bytes "
+                         "long (at most %d)", name, label, ln + 1 + ll, MAX_NAME);
     memcpy(buf, name, ln);
     buf[ln] = '.';
     memcpy(buf + ln + 1, label, ll + 1);
