@@ -796,6 +796,87 @@ SHIPEST_API SHIPEST_NODISCARD shipest_status shipest_model_share(shipest_model *
  * @since 0.1.0
  */
 SHIPEST_API SHIPEST_NODISCARD shipest_status shipest_model_compare(shipest_model *m, shipest_node a, shipest_node b, shipest_node *out);
+/**
+ * @brief Decompose @p demand by supplier: each supplier's share of it, the
+ *        suppliers' total share and the remainder, as named outputs.
+ *
+ * For suppliers s_1 .. s_n and demand D this adds, in one call:
+ * - `NAME` = (s_1 + ... + s_n) / D, the suppliers' total share of demand.
+ *   It is a share like shipest_model_share()'s: the text report gives it
+ *   P(share > 100%), which here is the probability that the suppliers
+ *   together exceed demand, and warns about trials with demand at or below
+ *   zero;
+ * - `NAME.LABEL` = s_i / D for each supplier, a share (reported likewise);
+ * - `NAME.remainder` = 1 - NAME, the part of demand the named suppliers do
+ *   not cover (negative in the trials where they exceed it).
+ *
+ * All are dimensionless (0.4 is 40%), named and marked as outputs. Every
+ * supplier must have the dimension of @p demand, totals or rates alike
+ * (bring one to the other's unit with shipest_model_convert() first). The
+ * model language writes it `mix = supply(demand, dprk, other: 2e6 to 4e6
+ * round_152mm/year)` (docs/language.md). The call adds 2n + 2 nodes, or
+ * none when it fails.
+ * @param m         The model.
+ * @param demand    What is needed.
+ * @param n         The number of suppliers, 1 to 256.
+ * @param suppliers @p n nodes, what each supplier provides (borrowed). A
+ *                  node may appear more than once.
+ * @param labels    @p n labels (borrowed; copied into the names), or NULL.
+ *                  A NULL array or a NULL entry takes the supplier node's
+ *                  own statement name. A label is a letter or `_` followed
+ *                  by letters, digits and `_` (so that `NAME.LABEL` can be
+ *                  written in model text), not `remainder`, and unique
+ *                  within the call.
+ * @param name      The decomposition's name (same rules as for
+ *                  shipest_model_input()); neither it nor any `NAME.LABEL`
+ *                  or `NAME.remainder` may be in use (borrowed; copied).
+ * @param[out] shares    Room for @p n nodes: the share of each supplier,
+ *                       in order; or NULL. ::SHIPEST_NO_NODE each on failure.
+ * @param[out] remainder The remainder node, or NULL.
+ * @param[out] total     The total share node `NAME`, or NULL.
+ * @retval SHIPEST_OK     Added.
+ * @retval SHIPEST_EINVAL A NULL @p m, @p suppliers or @p name, @p n of 0,
+ *                        or a node not in @p m.
+ * @retval SHIPEST_ENAME  A label that is missing (a supplier without a
+ *                        name and no label), not a valid label, `remainder`
+ *                        or given twice; or @p name or a name made from it
+ *                        invalid (too long) or already used.
+ * @retval SHIPEST_EUNIT  A supplier's dimension differs from @p demand's;
+ *                        the message names both units.
+ * @retval SHIPEST_ELIMIT More than 256 suppliers, or too many nodes.
+ * @retval SHIPEST_ENOMEM Out of memory.
+ * @since 0.1.0
+ */
+SHIPEST_API SHIPEST_NODISCARD shipest_status shipest_model_supply(
+    shipest_model *m, shipest_node demand, size_t n, const shipest_node *suppliers,
+    const char *const *labels, const char *name, shipest_node *shares,
+    shipest_node *remainder, shipest_node *total);
+/**
+ * @brief Days of supply: how long @p stock lasts at @p rate, stock / rate,
+ *        shown in days.
+ *
+ * @p rate must have the dimension of @p stock per unit of time (stock in
+ * rounds, rate in rounds per day, month or year; bring them together with
+ * shipest_model_convert() first). The result is a time shown in `day`;
+ * convert it exactly with shipest_model_convert() (`-> month` in the model
+ * language, which writes the call `days_of_supply(stock, rate)`). A rate
+ * at or below zero gives no finite or a negative number of days: the text
+ * report warns about such trials, with their count, as it does for a
+ * share's demand (docs/claims.md).
+ * @param m     The model.
+ * @param stock What is held (a total).
+ * @param rate  How fast it is used (a rate of the same thing).
+ * @param[out] out The new node, in `day`; ::SHIPEST_NO_NODE on failure.
+ * @retval SHIPEST_OK     Added.
+ * @retval SHIPEST_EINVAL A NULL @p m or @p out, or a node not in @p m.
+ * @retval SHIPEST_EUNIT  @p rate is not @p stock's dimension per time; the
+ *                        message names both units.
+ * @retval SHIPEST_ELIMIT Too many nodes.
+ * @retval SHIPEST_ENOMEM Out of memory.
+ * @since 0.1.0
+ */
+SHIPEST_API SHIPEST_NODISCARD shipest_status shipest_model_days_of_supply(
+    shipest_model *m, shipest_node stock, shipest_node rate, shipest_node *out);
 /** @brief -@p a. @param m Model. @param a Operand. @param[out] out New node. @return A status. @since 0.1.0 */
 SHIPEST_API SHIPEST_NODISCARD shipest_status shipest_model_neg(shipest_model *m, shipest_node a, shipest_node *out);
 /** @brief @p a to the integer power @p n (|n| <= 64); the unit's exponents are multiplied by @p n. @param m Model. @param a Base. @param n Exponent. @param[out] out New node. @return A status (::SHIPEST_EDOMAIN for |n| > 64). @since 0.1.0 */
@@ -999,9 +1080,9 @@ SHIPEST_API SHIPEST_NODISCARD shipest_status shipest_model_correlate(
  * @brief Build a model from model text (docs/language.md).
  *
  * Every statement becomes builder calls; without an `output` line every
- * statement is an output. Hedged claims (`more than 28,000 container`) are
- * recognised and rejected with ::SHIPEST_EUNSUPPORTED until the claims
- * layer supports them. Errors carry the line and column.
+ * statement is an output. Hedged claims (`more than 28,000 container`)
+ * become inputs through shipest_claim_parse() with the default hedge
+ * policy. Errors carry the line and column.
  * @param ctx  The context.
  * @param text The model text, UTF-8 (borrowed); need not be NUL-terminated.
  * @param len  Length of @p text in bytes (at most 16 MiB).
@@ -1017,7 +1098,6 @@ SHIPEST_API SHIPEST_NODISCARD shipest_status shipest_model_correlate(
  * @retval SHIPEST_EDOMAIN      A distribution parameter outside its domain.
  * @retval SHIPEST_ENOROUTE     A conversion without a route.
  * @retval SHIPEST_EAMBIGUOUS   A conversion with disagreeing routes.
- * @retval SHIPEST_EUNSUPPORTED A function not written yet (supply, days_of_supply).
  * @retval SHIPEST_ELIMIT       Nesting deeper than 200, a line longer than
  *                              64 KiB, text longer than 16 MiB, or more
  *                              than 4,194,304 nodes.

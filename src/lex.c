@@ -22,6 +22,7 @@ void shp_lex_init(shp_lexer *lx, shipest_ctx *ctx, const char *name, const char 
     lx->depth = 0;
     lx->calls = 0;
     lx->prev = SHP_TOK_NEWLINE;
+    lx->dotted = 0;
 }
 
 /* Inside the parentheses of a call, commas separate arguments. */
@@ -415,6 +416,11 @@ static shipest_status lex_next(shp_lexer *lx, shp_token *tok)
         size_t i = lx->pos;
         while (is_ident(at(lx, i)))
             i++;
+        /* `mix.dprk`: a part after a dot starts like a name, so `x.5` stays
+         * a name and a number, and a number never takes a dot of a name. */
+        while (lx->dotted && at(lx, i) == '.' && is_ident_start(at(lx, i + 1)))
+            for (i++; is_ident(at(lx, i));)
+                i++;
         tok->kind = SHP_TOK_NAME;
         tok->len = i - lx->pos;
         lx->col += (uint32_t)tok->len;

@@ -34,7 +34,8 @@
 typedef enum shp_tok_kind {
     SHP_TOK_END = 0,  /* end of input */
     SHP_TOK_NEWLINE,  /* '\n' (comments and blank lines still give one each) */
-    SHP_TOK_NAME,     /* [A-Za-z_][A-Za-z0-9_]* */
+    SHP_TOK_NAME,     /* [A-Za-z_][A-Za-z0-9_]*; with `dotted`, also parts
+                         joined by '.': `mix.dprk` (no space around the dot) */
     SHP_TOK_NUMBER,   /* see above; value and shp_numinfo */
     SHP_TOK_STRING,   /* "..." on one line; decode with shp_lex_string() */
     SHP_TOK_PLUS,     /* + */
@@ -99,6 +100,8 @@ typedef struct shp_lexer {
     int depth;           /* open parentheses */
     uint64_t calls;      /* bit d: parenthesis d+1 opened a call (NAME '(') */
     shp_tok_kind prev;   /* kind of the last token returned */
+    int dotted;          /* 1: a NAME may be dotted (the model language's
+                            `mix.dprk`); 0 after shp_lex_init (tables) */
 } shp_lexer;
 
 /* Start lexing src[0, len). name is borrowed for messages (NULL: "<string>"). */

@@ -497,55 +497,228 @@ static shipest_status muldiv(shipest_model *m, shp_op op, const char *fn, shipes
     return add_op(m, op, &u, NULL, 2, args, 0.0, out);
 }
 
+/* The ratio a / b of two quantities whose units divide to the dimension of
+ * `want` (NULL or "": dimensionless, for share and compare; "day" for days
+ * of supply). Checks only, adding nothing; when the units do not fit, the
+ * message starts with `phrase` ("share needs supply and demand of the same
+ * dimension") and names both operands and both units. */
+static shipest_status ratio_check(shipest_model *m, shipest_node a, shipest_node b,
+                                  const char *want, const char *phrase, shp_unit *u)
+{
+    shipest_status st = parse_unit(m, want, u);
+    if (st != SHIPEST_OK)
+        return st;
+    const shp_node *na = &m->nodes[a], *nb = &m->nodes[b];
+    shp_unit q;
+    if (shp_unit_div(m->ctx, &na->unit, &nb->unit, &q) != SHIPEST_OK || !shp_unit_same_dim(&q, u)) {
+        char da[320], db[320];
+        return shp_error(m->ctx, SHIPEST_EUNIT,
+                         "%s, but %s has unit '%s' and %s has unit '%s' (convert one with ->)",
+                         phrase, describe(m, a, da, sizeof da), na->unit_text,
+                         describe(m, b, db, sizeof db), nb->unit_text);
+    }
+    return SHIPEST_OK;
+}
+
+/* A ratio node (see ratio_check) shown in `want` and marked with `flag` (a
+ * SHP_NODE_* the report reads: share, compare, days of supply). */
+static shipest_status ratio_op(shipest_model *m, const char *fn, shipest_node a, shipest_node b,
+                               const char *want, uint32_t flag, const char *phrase,
+                               shipest_node *out)
+{
+    shipest_status st = check_call(m, fn, out, 2, a, b);
+    shp_unit u;
+    if (st == SHIPEST_OK)
+        st = ratio_check(m, a, b, want, phrase, &u);
+    if (st != SHIPEST_OK)
+        return st;
+    shipest_node args[2] = {a, b};
+    st = add_op(m, SHP_OP_DIV, &u, want != NULL && want[0] ? want : NULL, 2, args, 0.0, out);
+    if (st == SHIPEST_OK)
+        m->nodes[*out].flags |= flag;
+    return st;
+}
+
 /* A share is supply over demand: both must have the same dimension (bring
  * one to the other's unit with a conversion first), and the result is a
  * plain fraction. */
 shipest_status shipest_model_share(shipest_model *m, shipest_node supply, shipest_node demand,
                                    shipest_node *out)
 {
-    shipest_status st = check_call(m, "shipest_model_share", out, 2, supply, demand);
-    if (st != SHIPEST_OK)
-        return st;
-    const shp_node *ns = &m->nodes[supply], *nd = &m->nodes[demand];
-    if (!shp_unit_same_dim(&ns->unit, &nd->unit)) {
-        char ds[320], dd[320];
-        return shp_error(m->ctx, SHIPEST_EUNIT,
-                         "share needs supply and demand of the same dimension, but %s has unit "
-                         "'%s' and %s has unit '%s' (convert one with ->)",
-                         describe(m, supply, ds, sizeof ds), ns->unit_text,
-                         describe(m, demand, dd, sizeof dd), nd->unit_text);
-    }
-    shp_unit u;
-    shp_unit_one(&u);
-    shipest_node args[2] = {supply, demand};
-    st = add_op(m, SHP_OP_DIV, &u, NULL, 2, args, 0.0, out);
-    if (st == SHIPEST_OK)
-        m->nodes[*out].flags |= SHP_NODE_SHARE;
-    return st;
+    return ratio_op(m, "shipest_model_share", supply, demand, NULL, SHP_NODE_SHARE,
+                    "share needs supply and demand of the same dimension", out);
 }
 
 shipest_status shipest_model_compare(shipest_model *m, shipest_node a, shipest_node b,
                                      shipest_node *out)
 {
-    shipest_status st = check_call(m, "shipest_model_compare", out, 2, a, b);
+    return ratio_op(m, "shipest_model_compare", a, b, NULL, SHP_NODE_COMPARE,
+                    "compare needs two estimates of the same quantity", out);
+}
+
+/* Days of supply: stock / rate, a time shown in days. */
+shipest_status shipest_model_days_of_supply(shipest_model *m, shipest_node stock, shipest_node rate,
+                                            shipest_node *out)
+{
+    return ratio_op(m, "shipest_model_days_of_supply", stock, rate, "day", SHP_NODE_DAYS,
+                    "days_of_supply needs a rate in the stock's unit per unit of time", out);
+}
+
+/* ---- supplier decomposition ---------------------------------------------------------- */
+
+#define MAX_SUPPLIERS 256
+
+/* A label is an identifier of the model language, so NAME.LABEL can be
+ * written in model text; `remainder` is taken by NAME.remainder. */
+static int label_valid(const char *s)
+{
+    if (!((s[0] >= 'A' && s[0] <= 'Z') || (s[0] >= 'a' && s[0] <= 'z') || s[0] == '_'))
+        return 0;
+    for (const char *c = s + 1; *c; c++)
+        if (!((*c >= 'A' && *c <= 'Z') || (*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') ||
+              *c == '_'))
+            return 0;
+    return strcmp(s, "remainder") != 0;
+}
+
+/* `name.label` into buf (MAX_NAME + 2 bytes), checked as a name and unused. */
+static shipest_status part_name(shipest_model *m, const char *name, const char *label, char *buf)
+{
+    size_t ln = strlen(name), ll = strlen(label);
+    if (ln + 1 + ll > MAX_NAME)
+        return shp_error(m->ctx, SHIPEST_ENAME, "the name '%.40s.%.40s' would be %zu bytes "
+                         "long (at most %d)", name, label, ln + 1 + ll, MAX_NAME);
+    memcpy(buf, name, ln);
+    buf[ln] = '.';
+    memcpy(buf + ln + 1, label, ll + 1);
+    shipest_status st = check_name(m->ctx, buf);
+    if (st == SHIPEST_OK && index_find(m, 0, buf) >= 0)
+        st = shp_error(m->ctx, SHIPEST_ENAME, "the name '%s' is already used", buf);
+    return st;
+}
+
+/* Everything that can be refused before a node is added: arguments,
+ * labels (lab[i] is set to each supplier's label), names and units. */
+static shipest_status supply_check(shipest_model *m, shipest_node demand, size_t n,
+                                   const shipest_node *suppliers, const char *const *labels,
+                                   const char *name, const char **lab)
+{
+    static const char fn[] = "shipest_model_supply";
+    if (suppliers == NULL || name == NULL)
+        return shp_error(m->ctx, SHIPEST_EINVAL, "%s: NULL %s", fn,
+                         suppliers == NULL ? "suppliers" : "name");
+    if (!valid_node(m, demand))
+        return shp_error(m->ctx, SHIPEST_EINVAL, "%s: demand node %d is not in the model", fn,
+                         (int)demand);
+    char buf[MAX_NAME + 2], d[320];
+    for (size_t i = 0; i < n; i++) {
+        if (!valid_node(m, suppliers[i]))
+            return shp_error(m->ctx, SHIPEST_EINVAL, "%s: supplier %zu, node %d, is not in the "
+                             "model", fn, i + 1, (int)suppliers[i]);
+        const shp_node *s = &m->nodes[suppliers[i]];
+        lab[i] = labels != NULL && labels[i] != NULL ? labels[i]
+               : s->flags & SHP_NODE_NAMED ? s->name : NULL;
+        if (lab[i] == NULL)
+            return shp_error(m->ctx, SHIPEST_ENAME, "supply '%s': supplier %zu, %s, has no name: "
+                             "give it a label", name, i + 1, describe(m, suppliers[i], d, sizeof d));
+        if (!label_valid(lab[i]))
+            return shp_error(m->ctx, SHIPEST_ENAME, "supply '%s': supplier %zu: '%.64s' is not a "
+                             "label (a letter or '_', then letters, digits and '_'; not "
+                             "'remainder')%s", name, i + 1, lab[i],
+                             labels != NULL && labels[i] != NULL ? "" : ": give it a label");
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(lab[j], lab[i]) == 0)
+                return shp_error(m->ctx, SHIPEST_ENAME, "supply '%s': the label '%s' is given "
+                                 "twice (suppliers %zu and %zu)", name, lab[i], j + 1, i + 1);
+    }
+    shipest_status st = check_name(m->ctx, name);
     if (st != SHIPEST_OK)
         return st;
-    const shp_node *na = &m->nodes[a], *nb = &m->nodes[b];
-    if (!shp_unit_same_dim(&na->unit, &nb->unit)) {
-        char da[320], db[320];
-        return shp_error(m->ctx, SHIPEST_EUNIT,
-                         "compare needs two estimates of the same quantity, but %s has unit "
-                         "'%s' and %s has unit '%s' (convert one with ->)",
-                         describe(m, a, da, sizeof da), na->unit_text,
-                         describe(m, b, db, sizeof db), nb->unit_text);
+    if (index_find(m, 0, name) >= 0)
+        return shp_error(m->ctx, SHIPEST_ENAME, "the name '%s' is already used", name);
+    if ((st = part_name(m, name, "remainder", buf)) != SHIPEST_OK)
+        return st;
+    for (size_t i = 0; i < n; i++) {
+        if ((st = part_name(m, name, lab[i], buf)) != SHIPEST_OK)
+            return st;
+        char phrase[400];
+        snprintf(phrase, sizeof phrase, "supply '%s' needs each supplier in the dimension of the "
+                 "demand (supplier '%s')", name, lab[i]);
+        shp_unit u;
+        if ((st = ratio_check(m, suppliers[i], demand, NULL, phrase, &u)) != SHIPEST_OK)
+            return st;
     }
-    shp_unit u;
-    shp_unit_one(&u);
-    shipest_node args[2] = {a, b};
-    st = add_op(m, SHP_OP_DIV, &u, NULL, 2, args, 0.0, out);
+    return SHIPEST_OK;
+}
+
+/* The nodes of a decomposition, in the order a report lists them: the
+ * total NAME, each NAME.LABEL, NAME.remainder. */
+static shipest_status supply_build(shipest_model *m, shipest_node demand, size_t n,
+                                   const shipest_node *suppliers, const char *const *lab,
+                                   const char *name, shipest_node *shares, shipest_node *rem,
+                                   shipest_node *tot)
+{
+    static const char fn[] = "shipest_model_supply";
+    char buf[MAX_NAME + 2];
+    shipest_node sum = suppliers[0], x, one;
+    shipest_status st = SHIPEST_OK;
+    for (size_t i = 1; i < n && st == SHIPEST_OK; i++)
+        st = shipest_model_add(m, sum, suppliers[i], &sum);
     if (st == SHIPEST_OK)
-        m->nodes[*out].flags |= SHP_NODE_COMPARE;
+        st = ratio_op(m, fn, sum, demand, NULL, SHP_NODE_SHARE | SHP_NODE_SUPPLY_TOTAL,
+                      "supply needs the suppliers and the demand in one dimension", &x);
+    if (st == SHIPEST_OK && (st = shipest_model_name(m, x, name, NULL, tot)) == SHIPEST_OK)
+        st = shipest_model_output(m, *tot);
+    for (size_t i = 0; i < n && st == SHIPEST_OK; i++) {
+        st = ratio_op(m, fn, suppliers[i], demand, NULL, SHP_NODE_SHARE,
+                      "supply needs each supplier in the dimension of the demand", &x);
+        if (st == SHIPEST_OK && (st = part_name(m, name, lab[i], buf)) == SHIPEST_OK &&
+            (st = shipest_model_name(m, x, buf, NULL, &shares[i])) == SHIPEST_OK)
+            st = shipest_model_output(m, shares[i]);
+    }
+    if (st == SHIPEST_OK && (st = shipest_model_const(m, 1.0, NULL, &one)) == SHIPEST_OK &&
+        (st = shipest_model_sub(m, one, *tot, &x)) == SHIPEST_OK &&
+        (st = part_name(m, name, "remainder", buf)) == SHIPEST_OK &&
+        (st = shipest_model_name(m, x, buf, NULL, rem)) == SHIPEST_OK)
+        st = shipest_model_output(m, *rem);
     return st;
+}
+
+shipest_status shipest_model_supply(shipest_model *m, shipest_node demand, size_t n,
+                                    const shipest_node *suppliers, const char *const *labels,
+                                    const char *name, shipest_node *shares,
+                                    shipest_node *remainder, shipest_node *total)
+{
+    for (size_t i = 0; shares != NULL && i < n && i < MAX_SUPPLIERS; i++)
+        shares[i] = SHIPEST_NO_NODE;
+    if (remainder != NULL)
+        *remainder = SHIPEST_NO_NODE;
+    if (total != NULL)
+        *total = SHIPEST_NO_NODE;
+    if (m == NULL)
+        return SHIPEST_EINVAL;
+    if (n == 0)
+        return shp_error(m->ctx, SHIPEST_EINVAL, "shipest_model_supply: no suppliers (n is 0)");
+    if (n > MAX_SUPPLIERS)
+        return shp_error(m->ctx, SHIPEST_ELIMIT, "shipest_model_supply: %zu suppliers (at most %d)",
+                         n, MAX_SUPPLIERS);
+    const char *lab[MAX_SUPPLIERS];
+    shipest_node sh[MAX_SUPPLIERS], rem = SHIPEST_NO_NODE, tot = SHIPEST_NO_NODE;
+    shipest_status st = supply_check(m, demand, n, suppliers, labels, name, lab);
+    if (st != SHIPEST_OK)
+        return st;
+    size_t mark = m->n_nodes;
+    if ((st = supply_build(m, demand, n, suppliers, lab, name, sh, &rem, &tot)) != SHIPEST_OK) {
+        rollback(m, mark);
+        return st;
+    }
+    for (size_t i = 0; shares != NULL && i < n; i++)
+        shares[i] = sh[i];
+    if (remainder != NULL)
+        *remainder = rem;
+    if (total != NULL)
+        *total = tot;
+    return SHIPEST_OK;
 }
 
 shipest_status shipest_model_mul(shipest_model *m, shipest_node a, shipest_node b, shipest_node *out)
@@ -806,7 +979,7 @@ shipest_status shipest_model_name(shipest_model *m, shipest_node a, const char *
     alias.k = 1.0;
     alias.name = nm;
     alias.source = src;
-    alias.flags = SHP_NODE_NAMED | (n->flags & (SHP_NODE_SHARE | SHP_NODE_COMPARE));
+    alias.flags = SHP_NODE_NAMED | (n->flags & SHP_NODE_KIND_MASK);
     return push_node(m, &alias, out);
 }
 

@@ -41,7 +41,12 @@ enum {
     SHP_NODE_OUTPUT = 1u << 0, /* reported in results */
     SHP_NODE_NAMED = 1u << 1,  /* has a user-visible name (a model statement) */
     SHP_NODE_SHARE = 1u << 2,  /* a DIV made by shipest_model_share (supply / demand) */
-    SHP_NODE_COMPARE = 1u << 3 /* a DIV made by shipest_model_compare (a / b) */
+    SHP_NODE_COMPARE = 1u << 3, /* a DIV made by shipest_model_compare (a / b) */
+    SHP_NODE_SUPPLY_TOTAL = 1u << 4, /* with SHARE: the total of shipest_model_supply */
+    SHP_NODE_DAYS = 1u << 5,    /* a DIV made by shipest_model_days_of_supply (stock / rate) */
+    /* What a node made by share, compare, supply or days of supply is, for
+     * the report; an alias of such a node (shipest_model_name) keeps it. */
+    SHP_NODE_KIND_MASK = SHP_NODE_SHARE | SHP_NODE_COMPARE | SHP_NODE_SUPPLY_TOTAL | SHP_NODE_DAYS
 };
 
 typedef struct shp_node {

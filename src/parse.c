@@ -59,7 +59,7 @@ typedef struct ast {
 
 /* Functions and distribution families by name. */
 enum {
-    F_MIN, F_MAX, F_EXP, F_LOG, F_SQRT, F_ABS, F_POW, F_SHARE, F_COMPARE,
+    F_MIN, F_MAX, F_EXP, F_LOG, F_SQRT, F_ABS, F_POW, F_SHARE, F_COMPARE, F_SUPPLY, F_DAYS,
     D_FIRST,
     D_CONSTANT = D_FIRST, D_UNIFORM, D_NORMAL, D_LOGNORMAL, D_LOGNORMAL_MEDIAN_GSD,
     D_LOGNORMAL_MEAN_SD, D_INTERVAL90, D_TRIANGULAR, D_PERT, D_BETA, D_GAMMA,
@@ -82,6 +82,8 @@ static const struct fninfo {
     [F_POW] = {"pow", 2, 2, "pow(x, y)"},
     [F_SHARE] = {"share", 2, 2, "share(supply, demand)"},
     [F_COMPARE] = {"compare", 2, 2, "compare(a, b)"},
+    [F_SUPPLY] = {"supply", 2, -1, "supply(demand, supplier, label: supplier, ...)"},
+    [F_DAYS] = {"days_of_supply", 2, 2, "days_of_supply(stock, rate)"},
     [D_CONSTANT] = {"constant", 1, 1, "constant(value)"},
     [D_UNIFORM] = {"uniform", 2, 2, "uniform(lo, hi)"},
     [D_NORMAL] = {"normal", 2, 2, "normal(mean, sd)"},
@@ -406,11 +408,6 @@ static shipest_status parse_call(parser *p, const shp_token *name_tok, ast **out
             return shp_lex_error_at(&p->lx, name_tok, SHIPEST_EPARSE,
                                     "P(...) is a statement on a line of its own "
                                     "(`P(share > 40%%)`), not part of an expression");
-        static const char *const later[] = {"supply", "days_of_supply"};
-        for (size_t i = 0; i < sizeof later / sizeof later[0]; i++)
-            if (is_name(p, name_tok, later[i]))
-                return shp_lex_error_at(&p->lx, name_tok, SHIPEST_EUNSUPPORTED,
-                                        "%s() is not supported yet (issue 7)", later[i]);
         return shp_lex_error_at(&p->lx, name_tok, SHIPEST_ENAME, "unknown function '%.*s'",
                                 (int)name_tok->len, p->lx.src + name_tok->start);
     }
@@ -1043,6 +1040,10 @@ static shipest_status emit_call(parser *p, const ast *a, shipest_node *out)
         if ((st = emit(p, a->kids[1], 0, NULL, &y)) != SHIPEST_OK)
             return st;
         return at_node(p, a, shipest_model_compare(p->m, x, y, out));
+    case F_DAYS:
+        if ((st = emit(p, a->kids[1], 0, NULL, &y)) != SHIPEST_OK)
+            return st;
+        return at_node(p, a, shipest_model_days_of_supply(p->m, x, y, out));
     case F_POW: {
         double e;
         if (plain_number(a->kids[1], &e) && e == floor(e) && fabs(e) <= 64)
@@ -1062,6 +1063,59 @@ static shipest_status emit_call(parser *p, const ast *a, shipest_node *out)
         *out = x;
         return SHIPEST_OK;
     }
+}
+
+/* The label of supplier k of `mix = supply(...)`: the written `label:`, or
+ * the supplier's own name; NULL (an error at its place) otherwise. The
+ * names it makes, `mix.label`, must fit the 255 bytes of a name. */
+static shipest_status supply_label(parser *p, const ast *a, size_t k, const char **label)
+{
+    const ast *lab = a->labels != NULL ? a->labels[k] : NULL, *kid = a->kids[k];
+    if (lab != NULL && (lab->kind != A_NAME || strchr(lab->name, '.') != NULL))
+        return shp_lex_error(&p->lx, lab->line, lab->col, SHIPEST_ENAME,
+                             "a supplier's label is a name without a dot (`dprk: expr`)");
+    if (lab == NULL && (kid->kind != A_NAME || strchr(kid->name, '.') != NULL))
+        return shp_lex_error(&p->lx, kid->line, kid->col, SHIPEST_ENAME,
+                             "give this supplier a label: `label: %s` (a supplier written as a "
+                             "plain name takes that name)", kid->kind == A_NAME ? kid->name
+                                                                                : "expression");
+    *label = lab != NULL ? lab->name : kid->name;
+    size_t len = strlen(p->stmt) + 1 + strlen(*label);
+    if (len > 255 || strlen(p->stmt) + 10 > 255) {
+        const ast *at = lab != NULL ? lab : kid;
+        return shp_lex_error(&p->lx, at->line, at->col, SHIPEST_ENAME,
+                             "the name '%s.%.32s' would be longer than 255 bytes", p->stmt,
+                             *label);
+    }
+    return SHIPEST_OK;
+}
+
+/* `name = supply(demand, a, b: expr, ...)`: the demand, then each supplier
+ * left to right (inline distributions are name#1, name#2, ...), then one
+ * shipest_model_supply() call that makes name, name.LABEL and
+ * name.remainder; *out is the total, name. */
+static shipest_status emit_supply(parser *p, const ast *a, shipest_node *out)
+{
+    if (a->labels != NULL && a->labels[0] != NULL)
+        return shp_lex_error(&p->lx, a->labels[0]->line, a->labels[0]->col, SHIPEST_EPARSE,
+                             "the demand, supply()'s first argument, takes no label (usage: %s)",
+                             fns[F_SUPPLY].usage);
+    size_t n = a->nkids - 1;
+    shipest_node demand, *sup = shp_alloc_array(p->ctx, n, sizeof *sup);
+    const char **lab = shp_alloc_array(p->ctx, n, sizeof *lab);
+    shipest_status st = sup == NULL || lab == NULL ? SHIPEST_ENOMEM : SHIPEST_OK;
+    for (size_t k = 1; st == SHIPEST_OK && k < a->nkids; k++)
+        st = supply_label(p, a, k, &lab[k - 1]);
+    if (st == SHIPEST_OK)
+        st = emit(p, a->kids[0], 0, NULL, &demand);
+    for (size_t k = 1; st == SHIPEST_OK && k < a->nkids; k++)
+        st = emit(p, a->kids[k], 0, NULL, &sup[k - 1]);
+    if (st == SHIPEST_OK)
+        st = at_node(p, a, shipest_model_supply(p->m, demand, n, sup, lab, p->stmt, NULL, NULL,
+                                                out));
+    shp_free(p->ctx, sup);
+    shp_free(p->ctx, lab);
+    return st;
 }
 
 static shipest_status emit(parser *p, const ast *a, int top, const char *source, shipest_node *out)
@@ -1117,7 +1171,14 @@ static shipest_status emit(parser *p, const ast *a, int top, const char *source,
         return at_node(p, a, shipest_model_pow(p->m, x, y, out));
     }
     case A_CALL:
-        return emit_call(p, a, out);
+        if (a->fn != F_SUPPLY)
+            return emit_call(p, a, out);
+        if (top)
+            return emit_supply(p, a, out);
+        return shp_lex_error(&p->lx, a->line, a->col, SHIPEST_EPARSE,
+                             "supply() names several results (name, name.LABEL, "
+                             "name.remainder), so it is a statement's whole expression: "
+                             "`mix = supply(demand, dprk, other: ...)`");
     case A_PAREN:
         if ((st = emit(p, a->kids[0], 0, NULL, &x)) != SHIPEST_OK)
             return st;
@@ -1288,6 +1349,13 @@ static shipest_status parse_statement(parser *p, shipest_node *stmt_node)
     if (name_tok.len > 255)
         return shp_lex_error_at(&p->lx, &name_tok, SHIPEST_ENAME,
                                 "a name may be at most 255 bytes long");
+    if (memchr(p->lx.src + name_tok.start, '.', name_tok.len) != NULL)
+        return shp_lex_error_at(&p->lx, &name_tok, SHIPEST_ENAME,
+                                "'%.*s': a name with a dot is a part of a supply() statement "
+                                "(`mix = supply(...)` defines mix.LABEL and mix.remainder); "
+                                "name this statement without a dot",
+                                (int)(name_tok.len > 64 ? 64 : name_tok.len),
+                                p->lx.src + name_tok.start);
     char name[256];
     snprintf(name, sizeof name, "%.*s", (int)name_tok.len, p->lx.src + name_tok.start);
     /* A duplicate name is caught by the builder when the statement is named
@@ -1303,6 +1371,10 @@ static shipest_status parse_statement(parser *p, shipest_node *stmt_node)
     if ((st = parse_expr(p, &root)) != SHIPEST_OK)
         return st;
     char *source = NULL;
+    int supply = root->kind == A_CALL && root->fn == F_SUPPLY;
+    if (p->tok.kind == SHP_TOK_AT && supply)
+        return err_at(p, &p->tok, SHIPEST_EPARSE,
+                      "a supply() statement takes no source: give its inputs their sources");
     if (p->tok.kind == SHP_TOK_AT) {
         if ((st = advance(p)) != SHIPEST_OK)
             return st;
@@ -1321,7 +1393,7 @@ static shipest_status parse_statement(parser *p, shipest_node *stmt_node)
     p->ordinal = 0;
     shipest_node n;
     st = emit(p, root, 1, source, &n);
-    if (st == SHIPEST_OK && root->kind != A_DIST && root->kind != A_CLAIM) {
+    if (st == SHIPEST_OK && root->kind != A_DIST && root->kind != A_CLAIM && !supply) {
         st = shipest_model_name(p->m, n, name, source, &n);
         if (st != SHIPEST_OK && st != SHIPEST_ENOMEM) {
             char msg[SHP_ERRMSG_MAX];
@@ -1446,6 +1518,7 @@ static shipest_status parse_named(shipest_ctx *ctx, const char *src_name, const 
     memset(&p, 0, sizeof p);
     p.ctx = ctx;
     shp_lex_init(&p.lx, ctx, src_name, text, len);
+    p.lx.dotted = 1; /* mix.dprk, the parts of a supply() statement */
     if ((st = shipest_model_new(ctx, &p.m)) != SHIPEST_OK)
         return st;
     int any_output_line = 0;

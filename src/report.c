@@ -983,35 +983,39 @@ static double whole_in(const char *unit)
     return strcmp(unit, "%") == 0 ? 100.0 : NAN;
 }
 
-/* A share with demand at or below zero in some trials: say how many, in the
- * report and through the log, rather than report infinities silently. */
+/* A share with demand at or below zero in some trials (days of supply:
+ * a rate at or below zero): say how many, in the report and through the
+ * log, rather than report infinities silently. */
 static void text_share_guard(sink *s, shipest_ctx *ctx, const shipest_result *r, size_t i,
-                             const ostat *o)
+                             const ostat *o, int days)
 {
+    const char *what = days ? "days of supply" : "share", *by = days ? "rate" : "demand";
     double pneg = 0;
     uint64_t neg = 0;
     if (o->finite > 0 && shipest_result_prob_below(r, i, 0.0, &pneg, NULL) == SHIPEST_OK)
         neg = (uint64_t)llround(pneg * (double)o->finite);
     if (o->nonfinite == 0 && neg == 0)
         return;
-    putf(s, "  warning  demand near or below zero: %llu trials gave no finite share and %llu a "
+    putf(s, "  warning  %s near or below zero: %llu trials gave no finite %s and %llu a "
             "negative one\n",
-         (unsigned long long)o->nonfinite, (unsigned long long)neg);
+         by, (unsigned long long)o->nonfinite, what, (unsigned long long)neg);
     shp_log(ctx, SHIPEST_LOG_WARNING,
-            "share '%s': demand near or below zero: %llu of %llu trials gave no finite share "
-            "and %llu a negative one; check the lower tail of demand",
-            o->name ? o->name : "?", (unsigned long long)o->nonfinite,
-            (unsigned long long)(o->finite + o->nonfinite), (unsigned long long)neg);
+            "%s '%s': %s near or below zero: %llu of %llu trials gave no finite %s "
+            "and %llu a negative one; check the lower tail of %s",
+            what, o->name ? o->name : "?", by, (unsigned long long)o->nonfinite,
+            (unsigned long long)(o->finite + o->nonfinite), what, (unsigned long long)neg, by);
 }
 
-/* P(share > 100%) with its standard error and ICD 203 words. */
-static void text_share_over(sink *s, const shipest_result *r, size_t i, const ostat *o)
+/* P(share > 100%) with its standard error and ICD 203 words; for the total
+ * of a supplier decomposition, that the suppliers together exceed demand. */
+static void text_share_over(sink *s, const shipest_result *r, size_t i, const ostat *o, int total)
 {
     double whole = whole_in(o->unit), p = NAN, se = NAN;
     if (isnan(whole) || shipest_result_prob_above(r, i, whole, &p, &se) != SHIPEST_OK)
         return;
     const char *w = shipest_probability_words(p);
-    putf(s, "  over     P(share > 100%%) = %.3f (%.1g): %s\n", p, se, w ? w : "?");
+    putf(s, "  over     P(share > 100%%) = %.3f (%.1g): %s%s\n", p, se, w ? w : "?",
+         total ? " that the suppliers together exceed demand" : "");
 }
 
 /* Agreement of a compare() ratio within 10%, 25% and 50%. */
@@ -1096,8 +1100,8 @@ static void write_text(sink *s, shipest_ctx *ctx, const shipest_result *r, const
             putf(s, " (%s)", o.unit);
         put(s, "\n", 1);
         uint32_t oflags = output_flags(m, o.name);
-        if (oflags & SHP_NODE_SHARE)
-            text_share_guard(s, ctx, r, i, &o);
+        if (oflags & (SHP_NODE_SHARE | SHP_NODE_DAYS))
+            text_share_guard(s, ctx, r, i, &o, (oflags & SHP_NODE_DAYS) != 0);
         if (o.finite == 0) {
             puts_(s, "  no trial gave a finite value\n");
             continue;
@@ -1121,7 +1125,7 @@ static void write_text(sink *s, shipest_ctx *ctx, const shipest_result *r, const
                     "and are left out\n",
                  (unsigned long long)o.nonfinite);
         if (oflags & SHP_NODE_SHARE)
-            text_share_over(s, r, i, &o);
+            text_share_over(s, r, i, &o, (oflags & SHP_NODE_SUPPLY_TOTAL) != 0);
         if (oflags & SHP_NODE_COMPARE)
             text_agreement(s, r, i, &o);
         text_histogram(s, r, i, &o);

@@ -756,6 +756,130 @@ START_TEST(test_parse_file)
 }
 END_TEST
 
+/* supply() and days_of_supply() in the language and through the builder:
+ * the same graph, call for call as docs/language.md gives the translation. */
+START_TEST(test_supply_equivalence)
+{
+    shipest_ctx *ctx = new_ctx();
+    shipest_model *m = parse_ok(ctx,
+                                "demand = 10,000 to 45,000 round_152mm/day -> round_152mm/year\n"
+                                "dprk   = 1M to 4M round_152mm/year\n"
+                                "mix    = supply(demand, dprk, other: 100k to 500k round_152mm/year)\n"
+                                "twice  = mix.dprk * 2\n"
+                                "stock  = 2M to 3M round_152mm\n"
+                                "days   = days_of_supply(stock, demand) -> month\n"
+                                "P(mix.dprk > 40%)\n"
+                                "output mix.remainder, twice, days\n");
+    shipest_model *b = NULL;
+    shipest_dist *dd = NULL;
+    shipest_node n[16], sh[2];
+    ck_assert_int_eq(shipest_model_new(ctx, &b), SHIPEST_OK);
+    ck_assert_int_eq(shipest_dist_interval90(ctx, 10000, 45000, &dd), SHIPEST_OK);
+    ck_assert_int_eq(shipest_model_input(b, "demand#1", dd, "round_152mm/day", NULL, &n[0]),
+                     SHIPEST_OK);
+    shipest_dist_free(dd);
+    ck_assert_int_eq(shipest_model_convert(b, n[0], "round_152mm/year", NULL, &n[1]), SHIPEST_OK);
+    ck_assert_int_eq(shipest_model_name(b, n[1], "demand", NULL, &n[1]), SHIPEST_OK);
+    ck_assert_int_eq(shipest_dist_interval90(ctx, 1e6, 4e6, &dd), SHIPEST_OK);
+    ck_assert_int_eq(shipest_model_input(b, "dprk", dd, "round_152mm/year", NULL, &n[2]),
+                     SHIPEST_OK);
+    shipest_dist_free(dd);
+    ck_assert_int_eq(shipest_dist_interval90(ctx, 100e3, 500e3, &dd), SHIPEST_OK);
+    ck_assert_int_eq(shipest_model_input(b, "mix#1", dd, "round_152mm/year", NULL, &n[3]),
+                     SHIPEST_OK);
+    shipest_dist_free(dd);
+    const shipest_node sup[2] = {n[2], n[3]};
+    const char *const labels[2] = {"dprk", "other"};
+    ck_assert_int_eq(shipest_model_supply(b, n[1], 2, sup, labels, "mix", sh, &n[4], &n[5]),
+                     SHIPEST_OK);
+    ck_assert_int_eq(shipest_model_const(b, 2, NULL, &n[6]), SHIPEST_OK);
+    ck_assert_int_eq(shipest_model_mul(b, sh[0], n[6], &n[7]), SHIPEST_OK);
+    ck_assert_int_eq(shipest_model_name(b, n[7], "twice", NULL, &n[7]), SHIPEST_OK);
+    ck_assert_int_eq(shipest_dist_interval90(ctx, 2e6, 3e6, &dd), SHIPEST_OK);
+    ck_assert_int_eq(shipest_model_input(b, "stock", dd, "round_152mm", NULL, &n[8]), SHIPEST_OK);
+    shipest_dist_free(dd);
+    ck_assert_int_eq(shipest_model_days_of_supply(b, n[8], n[1], &n[9]), SHIPEST_OK);
+    ck_assert_int_eq(shipest_model_convert(b, n[9], "month", NULL, &n[9]), SHIPEST_OK);
+    ck_assert_int_eq(shipest_model_name(b, n[9], "days", NULL, &n[9]), SHIPEST_OK);
+    ck_assert_int_eq(shipest_model_probability(b, sh[0], 1, 40, "%", "mix.dprk > 40%"),
+                     SHIPEST_OK);
+    ck_assert_int_eq(shipest_model_output(b, n[4]), SHIPEST_OK);
+    ck_assert_int_eq(shipest_model_output(b, n[7]), SHIPEST_OK);
+    ck_assert_int_eq(shipest_model_output(b, n[9]), SHIPEST_OK);
+    same_graph(m, b);
+    /* The parts are named, outputs whatever the output lines say, and usable. */
+    char u[32];
+    ck_assert_str_eq(unit_of(m, find(m, "mix.other"), u, sizeof u), "1");
+    ck_assert_str_eq(unit_of(m, find(m, "days"), u, sizeof u), "month");
+    ck_assert_int_eq(shipest_model_node_is_output(m, find(m, "mix")), 1);
+    ck_assert_int_eq(shipest_model_node_is_output(m, find(m, "mix.dprk")), 1);
+    ck_assert_int_eq(shipest_model_node_is_output(m, find(m, "dprk")), 0);
+    shipest_node pn;
+    const char *text = NULL;
+    ck_assert_int_eq(shipest_model_probability_get(m, 0, &pn, NULL, NULL, &text), SHIPEST_OK);
+    ck_assert_int_eq(pn, find(m, "mix.dprk"));
+    ck_assert_str_eq(text, "mix.dprk > 40%");
+    shipest_model_free(b);
+    shipest_model_free(m);
+
+    /* Without output lines the supply statement is an output like any other;
+     * a supplier may be any expression with a label, in any unit of the
+     * demand's dimension; numbers keep their dots. */
+    m = parse_ok(ctx, "d = 10 t\na = 2 t\nx = supply(d, a, b: 1.5 t * 2, c: (1,000 kg))\n"
+                      "y = x.a + x.b + x.c - x + 1.5\n");
+    ck_assert_int_eq(op_of(m, find(m, "x.remainder")), SHIPEST_OP_SUB);
+    ck_assert_int_eq(shipest_model_node_is_output(m, find(m, "y")), 1);
+    ck_assert_int_eq(shipest_model_node_is_output(m, find(m, "a")), 1);
+    shipest_model_free(m);
+    shipest_ctx_free(ctx);
+}
+END_TEST
+
+START_TEST(test_supply_errors)
+{
+    /* A supplier that is not a plain name needs a label, asked for at its place. */
+    FAILS("d = 10 t\nx = supply(d, a: 1 t, 2 t)\n", SHIPEST_ENAME, "2:23", "give this supplier a label");
+    FAILS("d = 10 t\nm = supply(d, d)\nx = supply(d, m.d)\n", SHIPEST_ENAME, "3:15", "label");
+    /* Labels are names without dots, not `remainder`, given once. */
+    FAILS("d = 10 t\nx = supply(d, 5%: 1 t)\n", SHIPEST_ENAME, "2:15", "a name without a dot");
+    FAILS("d = 10 t\nm = supply(d, d)\nx = supply(d, m.d: 1 t)\n", SHIPEST_ENAME, "3:15", "without a dot");
+    FAILS("d = 10 t\nx = supply(d, remainder: 1 t)\n", SHIPEST_ENAME, "2:5", "'remainder'");
+    FAILS("d = 10 t\na = 1 t\nx = supply(d, a, a: 2 t)\n", SHIPEST_ENAME, "3:5", "'a' is given twice");
+    FAILS("d = 10 t\nx = supply(d: 10 t, a: 1 t)\n", SHIPEST_EPARSE, "2:12", "takes no label");
+    /* Units: every supplier in the demand's dimension; both named. */
+    FAILS("d = 10 t\na = 1 day\nx = supply(d, a)\n", SHIPEST_EUNIT, "3:5", "'day'");
+    FAILS("d = 10 t\na = 1 day\nx = supply(d, a)\n", SHIPEST_EUNIT, NULL, "'t'");
+    FAILS("s = 10 t\nx = days_of_supply(s, 2 t)\n", SHIPEST_EUNIT, "2:5", "per unit of time");
+    FAILS("s = 10 t\nx = days_of_supply(s, 2 round_152mm/day)\n", SHIPEST_EUNIT, NULL,
+          "'round_152mm/day'");
+    /* Shape: at least a demand and one supplier; a whole statement; no source. */
+    FAILS("d = 10 t\nx = supply(d)\n", SHIPEST_EPARSE, "2:5", "at least 2");
+    FAILS("d = 10 t\nx = days_of_supply(d)\n", SHIPEST_EPARSE, "2:5", "days_of_supply(stock, rate)");
+    FAILS("d = 10 t\na = 1 t\nx = supply(d, a) * 2\n", SHIPEST_EPARSE, "3:5", "whole expression");
+    FAILS("d = 10 t\na = 1 t\nx = 1 + supply(d, a)\n", SHIPEST_EPARSE, "3:9", "whole expression");
+    FAILS("d = 10 t\na = 1 t\nx = supply(d, a) @ \"s\"\n", SHIPEST_EPARSE, "3:18", "no source");
+    /* Dotted names belong to supply(): not defined, not taken twice. */
+    FAILS("a.b = 1\n", SHIPEST_ENAME, "1:1", "a name with a dot");
+    FAILS("d = 10 t\na = 1 t\nx = supply(d, a)\nx.a = 2\n", SHIPEST_ENAME, "4:1", "dot");
+    FAILS("d = 10 t\na = 1 t\nx = supply(d, a)\nx = supply(d, a)\n", SHIPEST_ENAME, "4:5",
+          "already used");
+    FAILS("d = 10 t\na = 1 t\nx = supply(d, a)\ny = x.b\n", SHIPEST_ENAME, "4:5", "'x.b'");
+    FAILS("x = 1\ny = x.\n", SHIPEST_EPARSE, "2:6", NULL);
+    FAILS("x = 1\nP(x.y > 1)\n", SHIPEST_ENAME, "2:3", "'x.y'");
+    /* Names are at most 255 bytes, the parts too. */
+    char text[700], name[250];
+    memset(name, 'n', 249);
+    name[249] = '\0';
+    snprintf(text, sizeof text, "d = 1 t\n%s = supply(d, d)\n", name);
+    FAILS(text, SHIPEST_ENAME, "2:", "longer than 255 bytes");
+    /* The function names are no longer refused as unwritten. */
+    shipest_ctx *ctx = new_ctx();
+    shipest_model *m = parse_ok(ctx, "supply = 1\ndays_of_supply = 2\n");
+    shipest_model_free(m);
+    shipest_ctx_free(ctx);
+}
+END_TEST
+
 /* Most constructs at once, for the allocation-failure loop. */
 static const char everything[] =
     "a = mixture(0.3: normal(0, 1), 0.7: empirical(1, 2, 3)) t @ \"mix\"\n"
@@ -765,8 +889,11 @@ static const char everything[] =
     "e = sqrt(d) + pow(4 t^2, 0.5) - -a\n"
     "f = (exp(log(2))) container_20ft -> rocket_122mm\n"
     "g = f\n"
+    "h = supply(b * 1 t/day, g2: 1 to 2 t, s: a)\n"
+    "i = days_of_supply(h.g2 * a, 1 t/day) -> month\n"
     "correlate(a, b, 0.25)\n"
-    "output c, e, g\n";
+    "P(h.s > 40%)\n"
+    "output c, e, g, i\n";
 
 START_TEST(test_oom_parse)
 {
@@ -804,6 +931,8 @@ Suite *test_suite(void)
     tcase_add_test(tc, test_long_names);
     tcase_add_test(tc, test_parse_file);
     tcase_add_test(tc, test_oom_parse);
+    tcase_add_test(tc, test_supply_equivalence);
+    tcase_add_test(tc, test_supply_errors);
     suite_add_tcase(s, tc);
     return s;
 }

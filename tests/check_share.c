@@ -460,6 +460,408 @@ START_TEST(test_prob_oom)
 }
 END_TEST
 
+/* ---- supplier decomposition and days of supply ------------------------------------- */
+
+static shipest_node cnode(shipest_model *m, double v, const char *unit)
+{
+    shipest_node n = SHIPEST_NO_NODE;
+    ck_assert_int_eq(shipest_model_const(m, v, unit, &n), SHIPEST_OK);
+    return n;
+}
+
+static shipest_node named(shipest_model *m, shipest_node n, const char *name)
+{
+    shipest_node out = SHIPEST_NO_NODE;
+    ck_assert_int_eq(shipest_model_name(m, n, name, NULL, &out), SHIPEST_OK);
+    return out;
+}
+
+static shipest_node input(shipest_ctx *ctx, shipest_model *m, const char *name, double lo,
+                          double hi, const char *unit)
+{
+    shipest_dist *d = NULL;
+    shipest_node n = SHIPEST_NO_NODE;
+    ck_assert_int_eq(shipest_dist_uniform(ctx, lo, hi, &d), SHIPEST_OK);
+    ck_assert_int_eq(shipest_model_input(m, name, d, unit, NULL, &n), SHIPEST_OK);
+    shipest_dist_free(d);
+    return n;
+}
+
+static double mean_of(const shipest_result *r, const char *name)
+{
+    double v = NAN;
+    ck_assert_int_eq(shipest_result_mean(r, out_index(r, name), &v), SHIPEST_OK);
+    return v;
+}
+
+/* 50 t and 100,000 kg of 200 t: shares 0.25 and 0.5, total 0.75, remainder
+ * 0.25, all exact in binary; then 150 t + 100 t of 200 t, over demand. */
+START_TEST(test_supply_constants)
+{
+    shipest_ctx *ctx = new_ctx();
+    shipest_model *m = NULL;
+    ck_assert_int_eq(shipest_model_new(ctx, &m), SHIPEST_OK);
+    shipest_node d = cnode(m, 200, "t"), s[2], sh[2], rem, tot;
+    s[0] = named(m, cnode(m, 50, "t"), "dprk");
+    s[1] = cnode(m, 100000, "kg");
+    const char *labels[] = {NULL, "russia"}; /* NULL: the node's own name */
+    size_t before = shipest_model_node_count(m);
+    ck_assert_int_eq(shipest_model_supply(m, d, 2, s, labels, "mix", sh, &rem, &tot), SHIPEST_OK);
+    ck_assert_uint_eq(shipest_model_node_count(m), before + 2 * 2 + 2);
+    const char *names[] = {"mix", "mix.dprk", "mix.russia", "mix.remainder"};
+    const shipest_node want[] = {tot, sh[0], sh[1], rem};
+    for (size_t k = 0; k < 4; k++) {
+        shipest_node f = SHIPEST_NO_NODE;
+        char unit[16];
+        ck_assert_int_eq(shipest_model_find(m, names[k], &f), SHIPEST_OK);
+        ck_assert_int_eq(f, want[k]);
+        ck_assert_int_eq(shipest_model_node_is_output(m, f), 1);
+        shipest_model_node_unit(m, f, unit, sizeof unit);
+        ck_assert_str_eq(unit, "1");
+    }
+    /* The out-pointers may be NULL. */
+    ck_assert_int_eq(shipest_model_supply(m, d, 2, s, labels, "again", NULL, NULL, NULL),
+                     SHIPEST_OK);
+    shipest_result *r = run(ctx, m, 100);
+    ck_assert(mean_of(r, "mix.dprk") == 0.25);
+    ck_assert(mean_of(r, "mix.russia") == 0.5);
+    ck_assert(mean_of(r, "mix") == 0.75);
+    ck_assert(mean_of(r, "mix.remainder") == 0.25);
+    ck_assert(mean_of(r, "again.remainder") == 0.25);
+    double p = NAN, se = NAN;
+    ck_assert_int_eq(shipest_result_prob_above(r, out_index(r, "mix"), 1.0, &p, &se), SHIPEST_OK);
+    ck_assert(p == 0 && se == 0);
+    shipest_result_free(r);
+
+    /* 150 t + 100 t of 200 t: the suppliers exceed demand in every trial and
+     * the remainder is negative. */
+    shipest_node big[2] = {cnode(m, 150, "t"), cnode(m, 100, "t")};
+    const char *bl[] = {"a", "b"};
+    ck_assert_int_eq(shipest_model_supply(m, d, 2, big, bl, "over", NULL, &rem, &tot), SHIPEST_OK);
+    r = run(ctx, m, 100);
+    ck_assert(mean_of(r, "over") == 1.25);
+    ck_assert(mean_of(r, "over.a") == 0.75);
+    ck_assert(mean_of(r, "over.remainder") == -0.25);
+    ck_assert_int_eq(shipest_result_prob_above(r, out_index(r, "over"), 1.0, &p, &se), SHIPEST_OK);
+    ck_assert(p == 1 && se == 0);
+    ck_assert_int_eq(shipest_result_prob_below(r, out_index(r, "over.remainder"), 0.0, &p, NULL),
+                     SHIPEST_OK);
+    ck_assert(p == 1);
+    /* The report says what P(total > 100%) means. */
+    char *t = report_text(ctx, r, m);
+    ck_assert_msg(strstr(t, "\nover\n  mean     1.25  (sd 0)\n") != NULL, "%s", t);
+    ck_assert_msg(strstr(t, "  over     P(share > 100%) = 1.000 (0): almost certain that the "
+                            "suppliers together exceed demand\n") != NULL, "%s", t);
+    ck_assert_msg(strstr(t, "\nover.a\n") != NULL, "%s", t);
+    free(t);
+    shipest_result_free(r);
+
+    /* One supplier is a decomposition too: its share is the total. */
+    ck_assert_int_eq(shipest_model_supply(m, d, 1, &big[0], bl, "one", sh, &rem, &tot), SHIPEST_OK);
+    r = run(ctx, m, 10);
+    ck_assert(mean_of(r, "one") == 0.75 && mean_of(r, "one.a") == 0.75);
+    ck_assert(mean_of(r, "one.remainder") == 0.25);
+    shipest_result_free(r);
+    shipest_model_free(m);
+    shipest_ctx_free(ctx);
+}
+END_TEST
+
+/* s1, s2 ~ uniform(0, 1) t against 1.5 t: each share has mean 1/3 and sd
+ * 1/(1.5 sqrt(12)); P(total > 100%) = P(s1 + s2 > 1.5) = 0.5^2 / 2 = 0.125;
+ * P(share_a > 40%) = P(s1 > 0.6) = 0.4. And 1.5 t against demand
+ * uniform(1, 2) t: P(share > 100%) = P(D < 1.5) = 0.5. */
+START_TEST(test_supply_distributions)
+{
+    shipest_ctx *ctx = new_ctx();
+    shipest_model *m = NULL;
+    ck_assert_int_eq(shipest_model_new(ctx, &m), SHIPEST_OK);
+    shipest_node s[2] = {input(ctx, m, "a", 0, 1, "t"), input(ctx, m, "b", 0, 1000, "kg")};
+    shipest_node d = named(m, cnode(m, 1.5, "t"), "d");
+    ck_assert_int_eq(shipest_model_supply(m, d, 2, s, NULL, "mix", NULL, NULL, NULL), SHIPEST_OK);
+    shipest_node c = named(m, cnode(m, 1.5, "t"), "c"), dd = input(ctx, m, "dd", 1, 2, "t");
+    ck_assert_int_eq(shipest_model_supply(m, dd, 1, &c, NULL, "one", NULL, NULL, NULL), SHIPEST_OK);
+    const uint64_t n = 40000;
+    shipest_result *r = run(ctx, m, n);
+    const double sd_share = 1 / (1.5 * sqrt(12.0)), se_share = sd_share / sqrt((double)n);
+    ck_assert_msg(fabs(mean_of(r, "mix.a") - 1.0 / 3) < 5 * se_share, "%g", mean_of(r, "mix.a"));
+    ck_assert_msg(fabs(mean_of(r, "mix.b") - 1.0 / 3) < 5 * se_share, "%g", mean_of(r, "mix.b"));
+    /* The total and the remainder have sd sqrt(2) sd_share. */
+    ck_assert(fabs(mean_of(r, "mix") - 2.0 / 3) < 5 * sqrt(2.0) * se_share);
+    ck_assert(fabs(mean_of(r, "mix.remainder") - 1.0 / 3) < 5 * sqrt(2.0) * se_share);
+    double p = NAN, se = NAN;
+    ck_assert_int_eq(shipest_result_prob_above(r, out_index(r, "mix"), 1.0, &p, &se), SHIPEST_OK);
+    ck_assert_msg(fabs(p - 0.125) < 5 * sqrt(0.125 * 0.875 / (double)n), "p = %g", p);
+    ck_assert_int_eq(shipest_result_prob_above(r, out_index(r, "mix.a"), 0.4, &p, &se), SHIPEST_OK);
+    ck_assert_msg(fabs(p - 0.4) < 5 * sqrt(0.4 * 0.6 / (double)n), "p = %g", p);
+    ck_assert_int_eq(shipest_result_prob_above(r, out_index(r, "one"), 1.0, &p, &se), SHIPEST_OK);
+    ck_assert_msg(fabs(p - 0.5) < 5 * sqrt(0.25 / (double)n), "p = %g", p);
+    /* Trial by trial: total = (a + b) / d, remainder = 1 - total, and the
+     * shares add up to the total. */
+    double *va = samples(r, out_index(r, "mix.a"), n), *vb = samples(r, out_index(r, "mix.b"), n);
+    double *vt = samples(r, out_index(r, "mix"), n), *vr = samples(r, out_index(r, "mix.remainder"), n);
+    for (uint64_t j = 0; j < n; j++) {
+        ck_assert_double_eq_tol(vt[j], va[j] + vb[j], 1e-15);
+        ck_assert(vr[j] == 1 - vt[j]);
+    }
+    free(va);
+    free(vb);
+    free(vt);
+    free(vr);
+    shipest_result_free(r);
+    shipest_model_free(m);
+    shipest_ctx_free(ctx);
+}
+END_TEST
+
+/* Every refusal returns its status, writes SHIPEST_NO_NODE and leaves the
+ * model as it was (no node added, no name taken). */
+static void supply_fails(shipest_ctx *ctx, shipest_model *m, shipest_node demand, size_t n, const shipest_node *sup,
+                         const char *const *labels, const char *name, shipest_status want,
+                         const char *needle)
+{
+    shipest_node sh[4] = {7, 7, 7, 7}, rem = 7, tot = 7;
+    size_t before = shipest_model_node_count(m);
+    shipest_status st = shipest_model_supply(m, demand, n, sup, labels, name, sh, &rem, &tot);
+    const char *msg = shipest_ctx_errmsg(ctx);
+    ck_assert_msg(st == want, "'%s': status %d, want %d (%s)", name ? name : "(null)", (int)st,
+                  (int)want, msg);
+    if (needle != NULL)
+        ck_assert_msg(strstr(msg, needle) != NULL, "no '%s' in '%s'", needle, msg);
+    ck_assert_uint_eq(shipest_model_node_count(m), before);
+    ck_assert_int_eq(rem, SHIPEST_NO_NODE);
+    ck_assert_int_eq(tot, SHIPEST_NO_NODE);
+    for (size_t i = 0; i < n && i < 4; i++)
+        ck_assert_int_eq(sh[i], SHIPEST_NO_NODE);
+}
+
+START_TEST(test_supply_errors)
+{
+    shipest_ctx *ctx = new_ctx();
+    shipest_model *m = NULL;
+    ck_assert_int_eq(shipest_model_new(ctx, &m), SHIPEST_OK);
+    shipest_node d = named(m, cnode(m, 10, "t/day"), "demand");
+    shipest_node ok[2] = {named(m, cnode(m, 1, "t/day"), "a"), named(m, cnode(m, 2, "kg/day"), "b")};
+    const char *l2[] = {"x", "y"};
+    /* A supplier of another dimension: both units named. */
+    shipest_node bad[2] = {ok[0], named(m, cnode(m, 3, "t"), "stock")};
+    supply_fails(ctx, m, d, 2, bad, NULL, "mix", SHIPEST_EUNIT, "'t/day'");
+    ck_assert_ptr_nonnull(strstr(shipest_ctx_errmsg(ctx), "'stock' [t] has unit 't'"));
+    ck_assert_ptr_nonnull(strstr(shipest_ctx_errmsg(ctx), "supplier 'stock'"));
+    /* Labels: invalid, reserved, duplicate, missing. */
+    static const char *const bad_labels[] = {"1a", "a.b", "", "remainder", "a b", "x:y", "\xc3\xa9"};
+    for (size_t k = 0; k < sizeof bad_labels / sizeof bad_labels[0]; k++) {
+        const char *l[] = {"fine", bad_labels[k]};
+        supply_fails(ctx, m, d, 2, ok, l, "mix", SHIPEST_ENAME, "is not a label");
+    }
+    const char *dup[] = {"x", "x"};
+    supply_fails(ctx, m, d, 2, ok, dup, "mix", SHIPEST_ENAME, "'x' is given twice");
+    supply_fails(ctx, m, d, 2, (shipest_node[]){ok[0], ok[0]}, NULL, "mix", SHIPEST_ENAME, "twice");
+    shipest_node anon[2] = {ok[0], cnode(m, 4, "t/day")};
+    supply_fails(ctx, m, d, 2, anon, NULL, "mix", SHIPEST_ENAME, "give it a label");
+    /* n = 0, too many, NULL arguments, foreign nodes. */
+    supply_fails(ctx, m, d, 0, ok, l2, "mix", SHIPEST_EINVAL, "no suppliers");
+    {
+        shipest_node many[257], sh[257];
+        for (size_t i = 0; i < 257; i++)
+            many[i] = ok[0];
+        ck_assert_int_eq(shipest_model_supply(m, d, 257, many, NULL, "mix", sh, NULL, NULL),
+                         SHIPEST_ELIMIT);
+        ck_assert_ptr_nonnull(strstr(shipest_ctx_errmsg(ctx), "at most 256"));
+        ck_assert_int_eq(sh[0], SHIPEST_NO_NODE);
+    }
+    supply_fails(ctx, m, d, 2, NULL, l2, "mix", SHIPEST_EINVAL, "NULL suppliers");
+    supply_fails(ctx, m, d, 2, ok, l2, NULL, SHIPEST_EINVAL, "NULL name");
+    supply_fails(ctx, m, 999, 2, ok, l2, "mix", SHIPEST_EINVAL, "demand");
+    supply_fails(ctx, m, d, 2, (shipest_node[]){ok[0], -3}, l2, "mix", SHIPEST_EINVAL, "supplier 2");
+    ck_assert_int_eq(shipest_model_supply(NULL, d, 2, ok, l2, "mix", NULL, NULL, NULL),
+                     SHIPEST_EINVAL);
+    /* Names: invalid, used, or a part already used. */
+    supply_fails(ctx, m, d, 2, ok, l2, "", SHIPEST_ENAME, "empty");
+    supply_fails(ctx, m, d, 2, ok, l2, "a:b", SHIPEST_ENAME, "':'");
+    supply_fails(ctx, m, d, 2, ok, l2, "demand", SHIPEST_ENAME, "already used");
+    (void)named(m, cnode(m, 1, NULL), "mix.y");
+    supply_fails(ctx, m, d, 2, ok, l2, "mix", SHIPEST_ENAME, "'mix.y' is already used");
+    (void)named(m, cnode(m, 1, NULL), "m2.remainder");
+    supply_fails(ctx, m, d, 2, ok, l2, "m2", SHIPEST_ENAME, "'m2.remainder' is already used");
+    char longname[320];
+    memset(longname, 'n', 315);
+    longname[315] = '\0';
+    supply_fails(ctx, m, d, 2, ok, l2, longname, SHIPEST_ENAME, "bytes long");
+    /* After all that the call still works, and a second time its names are taken. */
+    ck_assert_int_eq(shipest_model_supply(m, d, 2, ok, NULL, "mix2", NULL, NULL, NULL), SHIPEST_OK);
+    supply_fails(ctx, m, d, 2, ok, NULL, "mix2", SHIPEST_ENAME, "already used");
+    shipest_model_free(m);
+    shipest_ctx_free(ctx);
+}
+END_TEST
+
+/* Allocation failure at every point of a decomposition: ENOMEM, nothing
+ * leaked, and the model as it was — then the same call succeeds. */
+static shipest_status supply_oom_body(shipest_ctx *ctx)
+{
+    shipest_model *m = NULL;
+    shipest_node d = SHIPEST_NO_NODE, s[3] = {0, 0, 0}, sh[3], rem, tot;
+    const char *labels[] = {"dprk", "russia", "other"};
+    shipest_status st = shipest_model_new(ctx, &m);
+    for (int k = 0; k < 4 && st == SHIPEST_OK; k++)
+        st = shipest_model_const(m, 10.0 * (k + 1), "t/day", k == 0 ? &d : &s[k - 1]);
+    if (st == SHIPEST_OK)
+        st = shipest_model_name(m, d, "demand", NULL, &d);
+    if (st == SHIPEST_OK) {
+        size_t before = shipest_model_node_count(m);
+        st = shipest_model_supply(m, d, 3, s, labels, "mix", sh, &rem, &tot);
+        if (st != SHIPEST_OK) {
+            ck_assert_uint_eq(shipest_model_node_count(m), before);
+            shipest_node f;
+            ck_assert_int_eq(shipest_model_find(m, "mix", &f), SHIPEST_ENAME);
+            ck_assert_int_eq(shipest_model_find(m, "mix.dprk", &f), SHIPEST_ENAME);
+            ck_assert_int_eq(tot, SHIPEST_NO_NODE);
+            /* The allocator fails once: the model is whole and takes the call. */
+            ck_assert_int_eq(shipest_model_supply(m, d, 3, s, labels, "mix", sh, &rem, &tot),
+                             SHIPEST_OK);
+        }
+        ck_assert_uint_eq(shipest_model_node_count(m), before + 8);
+        shipest_node f;
+        ck_assert_int_eq(shipest_model_find(m, "mix.other", &f), SHIPEST_OK);
+        ck_assert_int_eq(f, sh[2]);
+    }
+    shipest_node stock = SHIPEST_NO_NODE, days;
+    if (st == SHIPEST_OK)
+        st = shipest_model_const(m, 100, "t", &stock);
+    if (st == SHIPEST_OK) {
+        size_t before = shipest_model_node_count(m);
+        st = shipest_model_days_of_supply(m, stock, d, &days);
+        if (st != SHIPEST_OK)
+            ck_assert_uint_eq(shipest_model_node_count(m), before);
+    }
+    shipest_model_free(m);
+    return st;
+}
+
+START_TEST(test_supply_oom)
+{
+    HARNESS_OOM_LOOP(st = supply_oom_body(ctx), (void)0);
+    static const char text[] = "demand = 10 to 20 t/day\ndprk = 3 t/day\n"
+                               "mix = supply(demand, dprk, other: 1 to 2 t/day)\n"
+                               "P(mix.dprk > 40%)\nd = days_of_supply(100 t, demand) -> month\n";
+    HARNESS_OOM_LOOP(
+        {
+            shipest_model *m = NULL;
+            st = shipest_model_parse(ctx, text, strlen(text), &m);
+            if (st == SHIPEST_OK)
+                ck_assert_uint_eq(shipest_model_probability_count(m), 1);
+            else
+                ck_assert_ptr_null(m);
+            shipest_model_free(m);
+        },
+        (void)0);
+}
+END_TEST
+
+/* 3000 t at 100 t/day lasts 30 days; at 3000 t/month, one month
+ * (30.4375 days); `-> month` converts exactly. */
+START_TEST(test_days_of_supply)
+{
+    shipest_ctx *ctx = new_ctx();
+    shipest_model *m = NULL;
+    ck_assert_int_eq(shipest_model_new(ctx, &m), SHIPEST_OK);
+    shipest_node stock = named(m, cnode(m, 3000, "t"), "stock");
+    shipest_node rate = named(m, cnode(m, 100, "t/day"), "rate"), x, y;
+    ck_assert_int_eq(shipest_model_days_of_supply(m, stock, rate, &x), SHIPEST_OK);
+    char unit[16];
+    shipest_model_node_unit(m, x, unit, sizeof unit);
+    ck_assert_str_eq(unit, "day");
+    (void)named(m, x, "days");
+    ck_assert_int_eq(shipest_model_days_of_supply(m, stock, rate, &y), SHIPEST_OK);
+    ck_assert_int_eq(shipest_model_convert(m, y, "month", NULL, &y), SHIPEST_OK);
+    ck_assert_int_eq(shipest_model_output(m, named(m, y, "months")), SHIPEST_OK);
+    ck_assert_int_eq(shipest_model_days_of_supply(m, stock, cnode(m, 3000, "t/month"), &y),
+                     SHIPEST_OK);
+    ck_assert_int_eq(shipest_model_output(m, named(m, y, "per_month")), SHIPEST_OK);
+    ck_assert_int_eq(shipest_model_output(m, x), SHIPEST_OK);
+    shipest_result *r = run(ctx, m, 10);
+    ck_assert_str_eq(shipest_result_output_unit(r, out_index(r, "days")), "day");
+    ck_assert_str_eq(shipest_result_output_unit(r, out_index(r, "months")), "month");
+    ck_assert_double_eq_tol(mean_of(r, "days"), 30, 1e-12);
+    /* A month is a twelfth of the Julian year: 30 days are 30 / 30.4375 month. */
+    ck_assert_double_eq_tol(mean_of(r, "months"), 30 / 30.4375, 1e-15);
+    ck_assert_double_eq_tol(mean_of(r, "per_month"), 30.4375, 1e-12);
+    shipest_result_free(r);
+
+    /* Dimensions: a rate must be the stock per time; both units named. */
+    size_t before = shipest_model_node_count(m);
+    ck_assert_int_eq(shipest_model_days_of_supply(m, stock, stock, &y), SHIPEST_EUNIT);
+    ck_assert_int_eq(y, SHIPEST_NO_NODE);
+    ck_assert_ptr_nonnull(strstr(shipest_ctx_errmsg(ctx), "days_of_supply needs a rate"));
+    shipest_node wrong = named(m, cnode(m, 5, "round_152mm/day"), "rounds_per_day");
+    before = shipest_model_node_count(m);
+    ck_assert_int_eq(shipest_model_days_of_supply(m, stock, wrong, &y), SHIPEST_EUNIT);
+    ck_assert_ptr_nonnull(strstr(shipest_ctx_errmsg(ctx), "'t'"));
+    ck_assert_ptr_nonnull(strstr(shipest_ctx_errmsg(ctx), "'round_152mm/day'"));
+    ck_assert_uint_eq(shipest_model_node_count(m), before);
+    ck_assert_int_eq(shipest_model_days_of_supply(m, stock, rate, NULL), SHIPEST_EINVAL);
+    ck_assert_int_eq(shipest_model_days_of_supply(m, stock, 999, &y), SHIPEST_EINVAL);
+    ck_assert_int_eq(shipest_model_days_of_supply(NULL, stock, rate, &y), SHIPEST_EINVAL);
+    shipest_model_free(m);
+
+    /* stock uniform(10, 20) t at 1 t/day: mean 15 days, sd 10/sqrt(12). */
+    const uint64_t n = 20000;
+    m = parse_ok(ctx, "stock = uniform(10, 20) t\ndays = days_of_supply(stock, 1 t/day)\n"
+                      "months = days_of_supply(stock, 1 t/day) -> month\n");
+    r = run(ctx, m, n);
+    ck_assert(fabs(mean_of(r, "days") - 15) < 5 * (10 / sqrt(12.0)) / sqrt((double)n));
+    double *vd = samples(r, out_index(r, "days"), n), *vm = samples(r, out_index(r, "months"), n);
+    for (uint64_t j = 0; j < n; j++)
+        ck_assert_double_eq_tol(vm[j], vd[j] / 30.4375, 1e-12 * vm[j]);
+    free(vd);
+    free(vm);
+    shipest_result_free(r);
+    shipest_model_free(m);
+    shipest_ctx_free(ctx);
+}
+END_TEST
+
+/* A rate at or below zero: a warning with counts, in the report and the
+ * log, as for a share's demand; no infinities among the statistics. */
+START_TEST(test_days_rate_guard)
+{
+    shipest_ctx *ctx = new_ctx();
+    log_seen seen = {0, ""};
+    ck_assert_int_eq(shipest_ctx_set_log(ctx, on_log, &seen), SHIPEST_OK);
+    shipest_model *m = parse_ok(ctx, "stock = 100 t\n"
+                                     "days = days_of_supply(stock, uniform(-1, 3) t/day)\n"
+                                     "none = days_of_supply(stock, 0 t/day)\n"
+                                     "fine = days_of_supply(stock, 1 to 2 t/day)\n"
+                                     "d = 0 t/day\nmix = supply(d, stock2: 1 t/day)\n");
+    const uint64_t n = 4000;
+    shipest_result *r = run(ctx, m, n);
+    double pneg = NAN;
+    ck_assert_int_eq(shipest_result_prob_below(r, out_index(r, "days"), 0.0, &pneg, NULL),
+                     SHIPEST_OK);
+    ck_assert(pneg > 0.2 && pneg < 0.3);
+    char want[200];
+    snprintf(want, sizeof want, "\ndays (day)\n  warning  rate near or below zero: 0 trials gave "
+             "no finite days of supply and %.0f a negative one\n", pneg * (double)n);
+    char *t = report_text(ctx, r, m);
+    ck_assert_msg(strstr(t, want) != NULL, "want '%s' in\n%s", want, t);
+    ck_assert_msg(strstr(t, "\nnone (day)\n  warning  rate near or below zero: 4000 trials gave no "
+                            "finite days of supply and 0 a negative one\n") != NULL, "%s", t);
+    ck_assert_msg(strstr(t, "\nfine (day)\n  mean") != NULL, "%s", t);
+    /* A decomposition against zero demand: share's warning on each share. */
+    ck_assert_msg(strstr(t, "\nmix\n  warning  demand near or below zero: 4000 trials") != NULL,
+                  "%s", t);
+    ck_assert_msg(strstr(t, "\nmix.stock2\n  warning  demand near or below zero: 4000") != NULL,
+                  "%s", t);
+    free(t);
+    ck_assert_int_eq(seen.warnings, 8); /* days, none, mix, mix.stock2; in each of two calls */
+    ck_assert_ptr_nonnull(strstr(seen.last, "share 'mix.stock2': demand near or below zero"));
+    shipest_result_free(r);
+    shipest_model_free(m);
+    shipest_ctx_free(ctx);
+}
+END_TEST
+
 Suite *test_suite(void)
 {
     Suite *s = suite_create("share");
@@ -474,6 +876,12 @@ Suite *test_suite(void)
     tcase_add_test(tc, test_report_flags);
     tcase_add_test(tc, test_prob_statements);
     tcase_add_test(tc, test_prob_oom);
+    tcase_add_test(tc, test_supply_constants);
+    tcase_add_test(tc, test_supply_distributions);
+    tcase_add_test(tc, test_supply_errors);
+    tcase_add_test(tc, test_supply_oom);
+    tcase_add_test(tc, test_days_of_supply);
+    tcase_add_test(tc, test_days_rate_guard);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -345,5 +345,17 @@ for e in "$EXAMPLES"/estimate "$EXAMPLES"/convert "$EXAMPLES"/share; do
     [ -s "$T/out" ] && ok || bad "example $(basename "$e") printed nothing"
 done
 
+# ---- supply() and days_of_supply() -------------------------------------------------
+expect 0 "supply model" -- "$SHIPEST" run --trials 20000 --prob 'mix.dprk > 40%' examples/models/supply.shipest
+has "$T/out" "^mix\.dprk$" "supply: a supplier's share"
+has "$T/out" "^mix\.remainder$" "supply: the remainder"
+has "$T/out" "P\(share > 100%\) = [01]\.[0-9]+ .*that the suppliers together exceed demand" "supply: P(total > 100%)"
+has "$T/out" "^  P\(mix\.remainder < 0\) = " "supply: a P line of a dotted name"
+has "$T/out" "^months \(month\)$" "days_of_supply -> month"
+has "$T/out" "P\(mix\.dprk > 40%\) = 0\.[0-9]+ +\(" "supply: --prob with a dotted name"
+printf 'd = 10 t\nx = supply(d, 2 t)\n' > "$T/nolabel.shipest"
+expect 1 "supply without a label" -- "$SHIPEST" run "$T/nolabel.shipest"
+has "$T/err" "nolabel\.shipest:2:15: .*give this supplier a label" "supply: label asked for at its place"
+
 echo "check-examples: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
