@@ -512,20 +512,17 @@ shipest_status shp_claim_parse_lex(shipest_ctx *ctx, const shp_hedge_set *s, shp
     c->hedge = p.hedge;
     const shp_hedge *h = p.hedge;
     int is_range = p.fig2.kind == SHP_TOK_NUMBER;
+    /* "2 to 3 million", "30-40%": the scale written once covers both ends. */
+    if (is_range)
+        shp_range_scale(&p.fig, &p.fig2);
     if (h->form != SHP_HFORM_MAGNITUDE) {
         c->figure = p.fig.value;
         c->percent = (p.fig.num.flags & SHP_NUM_PERCENT) != 0;
         c->half_unit = half_unit(&p.fig.num, c->figure);
         c->written_unit = written_unit(&p.fig.num);
         if (is_range) {
-            shp_numinfo ni = p.fig.num;
+            const shp_numinfo ni = p.fig.num;
             c->figure2 = p.fig2.value;
-            /* "30-40%": the % written once covers both ends. */
-            if ((p.fig2.num.flags & SHP_NUM_PERCENT) && !c->percent) {
-                c->figure /= 100.0;
-                ni.last_place -= 2;
-                c->percent = 1;
-            }
             /* The finer of the two written precisions is the speaker's. */
             const shp_numinfo *fine = ni.last_place <= p.fig2.num.last_place ? &ni : &p.fig2.num;
             c->written_unit = written_unit(fine);

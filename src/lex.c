@@ -547,3 +547,21 @@ const char *shp_tok_describe(const shp_lexer *lx, const shp_token *tok, char *bu
     }
     return buf;
 }
+
+int shp_range_scale(shp_token *lo, const shp_token *hi)
+{
+    const unsigned scale = SHP_NUM_WORD | SHP_NUM_SUFFIX | SHP_NUM_PERCENT;
+    if (lo->kind != SHP_TOK_NUMBER || hi->kind != SHP_TOK_NUMBER || !(hi->num.flags & scale) ||
+        (hi->num.flags & SHP_NUM_EXPONENT) || (lo->num.flags & (scale | SHP_NUM_EXPONENT)))
+        return 0;
+    int e = hi->num.exp10;
+    /* Divide for negative powers, as the lexer reads "40%" (0.4 = 40 / 100). */
+    double v = e >= 0 ? lo->value * pow(10.0, e) : lo->value / pow(10.0, -e);
+    if (!(lo->value >= 0.0 && hi->value >= 0.0 && isfinite(v) && v <= hi->value))
+        return 0;
+    lo->value = v;
+    lo->num.exp10 += e;
+    lo->num.last_place += e;
+    lo->num.flags |= hi->num.flags & scale;
+    return 1;
+}

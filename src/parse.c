@@ -514,6 +514,9 @@ static shipest_status parse_number(parser *p, int neg, ast **out)
     double hi;
     if ((st = parse_signed(p, &hi, "a number after 'to'")) != SHIPEST_OK)
         return st;
+    /* "2 to 3 million t", "30 to 40%": one scale for both ends. */
+    if (!neg && hi >= 0.0 && shp_range_scale(&at, &p->prev))
+        v = at.value;
     ast *a = new_ast(p, A_DIST, &at);
     ast *lo_a = new_ast(p, A_NUM, &at), *hi_a = new_ast(p, A_NUM, &p->prev);
     ast **kids = arena_alloc(p, 2 * sizeof *kids);

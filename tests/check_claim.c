@@ -342,6 +342,23 @@ START_TEST(test_ranges)
     ASSERT_REL(q(d, 0.05), 0.3);
     ASSERT_REL(q(d, 0.95), 0.4);
     shipest_dist_free(d);
+    /* A scale written once after the second figure covers both ends
+     * ("2 to 3 million"), with its precision: "2 to 2 million" is widened
+     * to a rounding unit of a million, as "5 to 5" is to one of 1. Not when
+     * the first figure, so read, would lie above the second, nor after
+     * e-notation. */
+    static const struct { const char *text; double lo, hi; } scaled[] = {
+        {"between 2 and 3 million t", 2e6, 3e6}, {"2 to 3 million t", 2e6, 3e6},
+        {"2-3M t", 2e6, 3e6},                    {"10 to 15k person", 10e3, 15e3},
+        {"2 to 2 million t", 1.5e6, 2.5e6},      {"500 to 2 million t", 500, 2e6},
+        {"2e3 to 3 million t", 2e3, 3e6},        {"1.5 million to 2 million t", 1.5e6, 2e6}};
+    for (size_t i = 0; i < sizeof scaled / sizeof scaled[0]; i++) {
+        d = parse_ok(ctx, scaled[i].text, 0, NULL, 0, NULL, 0);
+        ck_assert_msg(fabs(q(d, 0.05) / scaled[i].lo - 1) < 1e-9 &&
+                          fabs(q(d, 0.95) / scaled[i].hi - 1) < 1e-9,
+                      "%s: %g to %g", scaled[i].text, q(d, 0.05), q(d, 0.95));
+        shipest_dist_free(d);
+    }
     /* A range narrower than one rounding unit is widened to one. */
     d = parse_ok(ctx, "5 to 5", 0, NULL, 0, NULL, 0);
     ASSERT_REL(q(d, 0.05), 4.5);

@@ -294,6 +294,24 @@ START_TEST(test_numbers)
         ck_assert_double_eq_tol(value_of(m, x), cases[i].value, 1e-9 * fabs(cases[i].value));
         shipest_model_free(m);
     }
+    /* A scale written once after a range's second figure covers both ends
+     * ("2 to 3 million", "30 to 40%"), unless the first figure would then
+     * lie above the second. */
+    static const struct { const char *text; double lo, hi; } ranges[] = {
+        {"2 to 3 million", 2e6, 3e6}, {"30 to 40%", 0.3, 0.4}, {"10 to 15k", 1e4, 1.5e4},
+        {"500 to 2 million", 500, 2e6}, {"2e3 to 3M", 2e3, 3e6}};
+    for (size_t i = 0; i < sizeof ranges / sizeof ranges[0]; i++) {
+        char text[64];
+        snprintf(text, sizeof text, "x = %s\n", ranges[i].text);
+        shipest_model *m = parse_ok(ctx, text);
+        const shipest_dist *d = shipest_model_node_dist(m, find(m, "x"));
+        double lo, hi;
+        ck_assert_int_eq(shipest_dist_quantile(d, 0.05, &lo), SHIPEST_OK);
+        ck_assert_int_eq(shipest_dist_quantile(d, 0.95, &hi), SHIPEST_OK);
+        ck_assert_msg(fabs(lo / ranges[i].lo - 1) < 1e-9 && fabs(hi / ranges[i].hi - 1) < 1e-9,
+                      "%s: %g to %g", ranges[i].text, lo, hi);
+        shipest_model_free(m);
+    }
     /* A unit after a number scales it to SI. */
     shipest_model *m = parse_ok(ctx, "x = 28,000 t\ny = 2.5 billion g\nz = 13kg\n");
     ck_assert_double_eq_tol(value_of(m, find(m, "x")), 28e6, 1e-3);
