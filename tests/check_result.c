@@ -288,6 +288,47 @@ START_TEST(test_samples_copy_out)
 }
 END_TEST
 
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Quantiles are exact order statistics (Hyndman-Fan type 7) of the kept
+ * samples, checked bit for bit against qsort of the copied-out samples over
+ * enough trials that the sort splits them by their top bits first (more
+ * than 2^17), with positive, negative, NaN and constant outputs. */
+START_TEST(test_exact_quantiles_large)
+{
+    fixture f;
+    setup(&f);
+    const uint64_t n = scaled(600000);
+    shipest_result *r = run(&f, 0, n);
+    double *v = malloc(n * sizeof *v);
+    ck_assert_ptr_nonnull(v);
+    static const double ps[] = {0, 1e-6, 0.05, 0.25, 0.5, 0.75, 0.95, 0.999999, 1};
+    for (size_t o = 0; o < 3; o++) {
+        OK(shipest_result_samples(r, o, 0, n, v));
+        size_t k = 0;
+        for (size_t i = 0; i < n; i++)
+            if (isfinite(v[i]))
+                v[k++] = v[i];
+        qsort(v, k, sizeof *v, cmp_double);
+        for (size_t j = 0; j < sizeof ps / sizeof ps[0]; j++) {
+            double h = (double)(k - 1) * ps[j], fl = floor(h), want, got;
+            size_t i = (size_t)fl;
+            want = i + 1 >= k ? v[k - 1] : v[i] + (h - fl) * (v[i + 1] - v[i]);
+            OK(shipest_result_quantile(r, o, ps[j], &got));
+            ck_assert_msg(memcmp(&got, &want, sizeof got) == 0, "output %zu, p %g: %.17g != %.17g",
+                          o, ps[j], got, want);
+        }
+    }
+    free(v);
+    shipest_result_free(r);
+    teardown(&f);
+}
+END_TEST
+
 START_TEST(test_nonfinite_values)
 {
     fixture f;
@@ -417,6 +458,7 @@ Suite *test_suite(void)
     tcase_add_test(tc, test_standard_errors);
     tcase_add_test(tc, test_significant_digits);
     tcase_add_test(tc, test_samples_copy_out);
+    tcase_add_test(tc, test_exact_quantiles_large);
     tcase_add_test(tc, test_nonfinite_values);
     tcase_add_test(tc, test_argument_checks);
     tcase_add_test(tc, test_table_factors_and_bindings);
