@@ -294,6 +294,21 @@ has "$T/out" "median +29,400 container" "claim: median"
 expect 0 "claim --share" -- "$SHIPEST" claim --share 'as much as 40%'
 expect 1 "bad claim" -- "$SHIPEST" claim 'roughly maybe lots'
 [ -s "$T/err" ] && ok || bad "bad claim: no message"
+# A user table's `override hedge` changes claims in `claim` and in models.
+cat > "$T/house.stbl" <<'EOF'
+shipest-table 1
+override hedge more_than
+    phrases "more than" "over" "exceeds" "exceeding" "in excess of"
+    shape quantiles
+    support 1 inf
+    quantiles 0.05: 1.01 1.15 1.5
+    reason "house reading"
+EOF
+expect 0 "claim --table with a hedge override" -- "$SHIPEST" claim --table "$T/house.stbl" 'more than 28,000 container'
+has "$T/out" "median +32,200 container" "claim: overridden hedge"
+printf 'c = more than 28,000 container\n' > "$T/hedged.shipest"
+expect 0 "run --table with a hedge override" -- "$SHIPEST" run --quiet --trials 20000 --format json --table "$T/house.stbl" "$T/hedged.shipest"
+"$PY" -c 'import json,sys; o=json.load(open(sys.argv[1]))["outputs"][0]; sys.exit(0 if 31500 < o["p50"] < 33000 else 1)' "$T/out" && ok || bad "run: overridden hedge not applied"
 
 # ---- table ---------------------------------------------------------------------------
 expect 0 "table list" -- "$SHIPEST" table list
