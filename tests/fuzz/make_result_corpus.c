@@ -64,6 +64,9 @@ int main(int argc, char **argv)
     for (int k = 0; k < 5; k++) {
         size_t n;
         unsigned char *p = image(valid[k], &n);
+        shipest_result *back = NULL;
+        must(shipest_result_deserialize(ctx, m, p, n, &back)); /* valid indeed */
+        shipest_result_free(back);
         put(names[k], p, n);
         if (k == 1) {
             char name[64];
