@@ -1718,6 +1718,76 @@ SHIPEST_API SHIPEST_NODISCARD shipest_status shipest_result_merge(
     shipest_ctx *ctx, const shipest_result *a, const shipest_result *b, shipest_result **out);
 
 /**
+ * @brief Write @p r as a self-describing byte image that
+ *        shipest_result_deserialize() reads back, in this process or
+ *        another (MPI ranks, files).
+ *
+ * The image is versioned, little-endian whatever the host, and carries the
+ * model's fingerprint, the seed and flags, the trial ranges and the exact
+ * mergeable state: moment accumulators, kept samples or sketch buckets
+ * (sparse), the sensitivity subsample and the binding counts. The format
+ * and its guarantees are in docs/serialization.md. Kept samples take 8
+ * bytes per output and trial; a sketched result takes a few kilobytes per
+ * output whatever its trials.
+ *
+ * Sizing: call with @p buf NULL and @p cap 0 to learn the size in @p len,
+ * then again with a buffer of at least that size. Unlike the text
+ * functions, a partial image is useless, so a @p cap too small writes
+ * nothing and returns ::SHIPEST_ELIMIT (with the size needed in @p len).
+ * The call allocates nothing and changes nothing, so, like the other
+ * accessors, it may run on several threads at once; it sets no message.
+ * @param r        The result (borrowed; only read).
+ * @param[out] buf Caller's buffer of @p cap bytes, or NULL when @p cap is 0.
+ * @param cap      Size of @p buf in bytes.
+ * @param[out] len The size of the image in bytes (set whenever @p r and
+ *                 @p len are not NULL).
+ * @retval SHIPEST_OK     Written (or, with @p buf NULL, the size in @p len).
+ * @retval SHIPEST_EINVAL @p r or @p len is NULL, or @p buf is NULL with
+ *                        @p cap > 0.
+ * @retval SHIPEST_ELIMIT @p cap is smaller than the image; nothing was
+ *                        written; @p len holds the size needed.
+ * @since 0.1.0
+ */
+SHIPEST_API SHIPEST_NODISCARD shipest_status shipest_result_serialize(
+    const shipest_result *r, void *buf, size_t cap, size_t *len);
+
+/**
+ * @brief Rebuild a result from an image made by shipest_result_serialize(),
+ *        for the model it was run from.
+ *
+ * Output names, units, dependencies and sources come from @p m, as in a
+ * run. Every accessor of the new result answers bit for bit as the
+ * original's did, and shipest_result_merge() of rebuilt results of
+ * disjoint ranges equals one run over their union bit for bit, kept or
+ * sketched; the stop reason and the kept-or-sketched state are carried
+ * over whatever ::SHIPEST_OPT_MAX_MEMORY @p ctx has.
+ *
+ * Nothing in the image is trusted: magic, version, length, checksum, the
+ * model fingerprint, flags, every count and every length are checked, and
+ * the parts against each other, before anything sized by the image is
+ * allocated. On failure the message of @p ctx names the problem and its
+ * byte offset. Images of a newer format version are refused.
+ * @param ctx      The context the result allocates from; messages.
+ * @param m        The model the image's result was run from (borrowed;
+ *                 the same model built again in another process is the
+ *                 same model).
+ * @param buf      The image (borrowed), or NULL when @p len is 0.
+ * @param len      Its exact size in bytes.
+ * @param[out] out The new result, or NULL on failure; free it with
+ *                 shipest_result_free().
+ * @retval SHIPEST_OK          Done.
+ * @retval SHIPEST_EINVAL      A NULL argument, or the image is of another
+ *                             model (its fingerprint differs).
+ * @retval SHIPEST_EPARSE      Not an image, truncated, corrupt or
+ *                             inconsistent (the message gives the byte offset).
+ * @retval SHIPEST_EUNSUPPORTED A newer format version than this library reads.
+ * @retval SHIPEST_ENOMEM      Out of memory.
+ * @since 0.1.0
+ */
+SHIPEST_API SHIPEST_NODISCARD shipest_status shipest_result_deserialize(
+    shipest_ctx *ctx, const shipest_model *m, const void *buf, size_t len, shipest_result **out);
+
+/**
  * @brief Free a result and everything it owns (strings it returned
  *        included).
  * @param r A result, or NULL (no-op).

@@ -193,6 +193,7 @@ struct shipest_result {
     shp_frag *frag;
     shp_acc acc;
     int stop_reason;
+    uint64_t fingerprint; /* of the model (shp_model_fingerprint) */
 };
 
 /* Width of a reservoir row: outputs then sources. */
@@ -224,5 +225,14 @@ double shp_kept_bytes(size_t n_out, uint64_t n);
 
 /* Sensitivity of every output from the reservoir (sensitivity.c). */
 shipest_status shp_sensitivity(shipest_ctx *ctx, shipest_result *r);
+
+/* ---- byte images of results (serialize.c) ------------------------------------
+ * A 64-bit hash of everything in the model that shapes a result: every
+ * node's operation, arguments, constants, streams, names, units, sources,
+ * labels and distribution, and the correlations. Stable across processes
+ * and hosts of the same build; stored in each result by shp_result_new()
+ * and written into its image, so an image is read back only with its own
+ * model and results of different models never merge. */
+uint64_t shp_model_fingerprint(const shipest_model *m);
 
 #endif

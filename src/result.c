@@ -184,6 +184,7 @@ shipest_status shp_result_new(shipest_ctx *ctx, const shipest_model *m, uint64_t
     r->ctx = ctx;
     r->seed = seed;
     r->flags = flags;
+    r->fingerprint = shp_model_fingerprint(m);
     size_t nn = m->n_nodes;
     char tmp[32];
     /* mark[i] bit o... kept per output as a byte array: nn * n_out is small. */
@@ -307,6 +308,7 @@ static shipest_status result_new_like(shipest_ctx *ctx, const shipest_result *a,
     r->ctx = ctx;
     r->seed = a->seed;
     r->flags = a->flags;
+    r->fingerprint = a->fingerprint;
     r->n_out = a->n_out;
     r->n_src = a->n_src;
     r->n_bind = a->n_bind;
@@ -478,7 +480,8 @@ static void frags_join(shipest_ctx *ctx, shipest_result *r)
 static shipest_status check_compatible(shipest_ctx *ctx, const shipest_result *a,
                                        const shipest_result *b)
 {
-    if (a->n_out != b->n_out || a->n_src != b->n_src || a->n_bind != b->n_bind)
+    if (a->n_out != b->n_out || a->n_src != b->n_src || a->n_bind != b->n_bind ||
+        a->fingerprint != b->fingerprint)
         return shp_error(ctx, SHIPEST_EINVAL, "results come from different models");
     if (a->seed != b->seed || a->flags != b->flags)
         return shp_error(ctx, SHIPEST_EINVAL,

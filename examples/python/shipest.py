@@ -283,6 +283,11 @@ _CLAIMS = {
                                   _P(_dist_p), ctypes.c_char_p, _sz, _P(_sz), ctypes.c_char_p,
                                   _sz, _P(_sz)]),
 }
+_SERIALIZE = {
+    "shipest_result_serialize": (_st, [_result_p, ctypes.c_void_p, _sz, _P(_sz)]),
+    "shipest_result_deserialize": (_st, [_ctx_p, _model_p, ctypes.c_char_p, _sz,
+                                         _P(_result_p)]),
+}
 _REPORTS = {
     "shipest_report_write": (_st, [_ctx_p, _result_p, _model_p, ctypes.c_int, ctypes.c_char_p,
                                    _sz, _P(_sz)]),
@@ -308,6 +313,7 @@ _HAVE_CONVERT = _declare(_CONVERT, False)
 _HAVE_TABLES = _declare(_TABLES, False)
 _HAVE_CLAIMS = _declare(_CLAIMS, False)
 _HAVE_REPORTS = _declare(_REPORTS, False)
+_HAVE_SERIALIZE = _declare(_SERIALIZE, False)
 
 
 def _need(have, what):
@@ -913,6 +919,34 @@ class Result(_Child):
         _check_ctx(cptr, _lib.shipest_result_merge(cptr, self._live(), other._live(),
                                                    ctypes.byref(out)))
         return Result(ctx, out, self._model)
+
+    def to_bytes(self):
+        """The result as a byte image (bytes; docs/serialization.md) that
+        Result.from_bytes() reads back, here or in another process, into a
+        result every accessor and merge() cannot tell from this one."""
+        _need(_HAVE_SERIALIZE, "shipest_result_serialize")
+        ptr = self._live()
+        n = _sz()
+        _check(_lib.shipest_result_serialize(ptr, None, 0, ctypes.byref(n)), "to_bytes()")
+        buf = ctypes.create_string_buffer(max(n.value, 1))
+        _check(_lib.shipest_result_serialize(ptr, buf, n.value, ctypes.byref(n)), "to_bytes()")
+        return buf.raw[:n.value]
+
+    @classmethod
+    def from_bytes(cls, model, data):
+        """A new Result read from `data` (bytes from to_bytes()) for `model`,
+        the model it was run from (the same model text parsed anywhere);
+        allocated from the model's context. Raises ShipestError for an
+        image of another model (EINVAL), a corrupt or truncated one (EPARSE,
+        the message gives the byte offset) or a newer format (EUNSUPPORTED)."""
+        _need(_HAVE_SERIALIZE, "shipest_result_deserialize")
+        data = bytes(data)
+        ctx = model._ctx
+        cptr = ctx._live()
+        out = _result_p()
+        ctx._call(_lib.shipest_result_deserialize(cptr, model._live(), data, len(data),
+                                                  ctypes.byref(out)))
+        return cls(ctx, out, model)
 
     _FORMATS = {"text": 0, "json": 1, "csv": 2, "samples_csv": 3, "svg": 4}
 

@@ -354,6 +354,59 @@ class TestRangesAndMerge(Base):
             self.assertEqual(cm.exception.status, shipest.ERANGE)
 
 
+class TestBytes(Base):
+    """Result.to_bytes() / Result.from_bytes(): results that leave a process."""
+
+    def test_round_trip_is_indistinguishable(self):
+        with self.ctx.parse(WORKED) as m, m.run_range(3, 5000) as r:
+            data = r.to_bytes()
+            self.assertIsInstance(data, bytes)
+            self.assertEqual(data[:8], b"\x89SHPRES\n")
+            with shipest.Result.from_bytes(m, data) as back:
+                self.assertEqual(back.trials, r.trials)
+                self.assertEqual(back.stop_reason, r.stop_reason)
+                self.assertEqual(back.is_sketched, r.is_sketched)
+                for name in OUTPUTS:
+                    self.assertEqual(frozen(back.summary(name)), frozen(r.summary(name)), name)
+                    self.assertEqual(back.samples(name).tobytes(), r.samples(name).tobytes())
+                self.assertEqual(back.to_bytes(), data)
+
+    def test_images_from_another_context_merge_to_one_run(self):
+        # As MPI ranks would: parts run elsewhere, read back with this
+        # context's own copy of the model, merged, compared bit for bit.
+        for cap in (256 << 20, 1 << 20):  # samples kept, then sketched
+            with shipest.Context(seed=20250701, max_memory=cap) as other, \
+                    other.parse(WORKED) as mo, self.ctx.parse(WORKED) as m:
+                self.ctx.set_option("max_memory", cap)
+                images = []
+                for first, n in ((0, 11000), (11000, 9001), (20001, 10999)):
+                    with mo.run_range(first, n) as part:
+                        images.append(part.to_bytes())
+                parts = [shipest.Result.from_bytes(m, d) for d in images]
+                with shipest.merge(*parts) as merged, m.run_range(0, 31000) as whole:
+                    self.assertEqual(merged.is_sketched, cap == 1 << 20)
+                    self.assertEqual(whole.is_sketched, merged.is_sketched)
+                    for name in OUTPUTS:
+                        self.assertEqual(frozen(merged.summary(name)), frozen(whole.summary(name)),
+                                         name)
+                for p in parts:
+                    p.close()
+
+    def test_bad_images_are_refused(self):
+        with self.ctx.parse(WORKED) as m, m.run_range(0, 500) as r, \
+                self.ctx.parse(WORKED.replace("12,000", "11,000")) as other:
+            data = r.to_bytes()
+            with self.assertRaises(shipest.ShipestError) as cm:
+                shipest.Result.from_bytes(other, data)
+            self.assertEqual(cm.exception.status, shipest.EINVAL)
+            self.assertIn("another model", cm.exception.message)
+            for bad in (data[:-1], data[:100], b"", data[:200] + bytes([data[200] ^ 1]) + data[201:]):
+                with self.assertRaises(shipest.ShipestError) as cm:
+                    shipest.Result.from_bytes(m, bad)
+                self.assertEqual(cm.exception.status, shipest.EPARSE)
+                self.assertIn("byte", cm.exception.message)
+
+
 class TestRunModes(Base):
     def test_past_the_memory_cap_results_are_sketched(self):
         with shipest.Context(seed=5, trials=60000) as kept_ctx, \
