@@ -60,6 +60,26 @@ void shp_radix_sort32(uint32_t *key, uint32_t *tkey, uint32_t *val, uint32_t *tv
 /* Sort doubles ascending through their order-preserving bit image; tmp
  * holds n doubles. Only finite values should be passed. */
 void shp_sort_doubles(double *v, double *tmp, size_t n, size_t *hist);
+/* The finite values of src[0..n) sorted ascending into dst by nt threads
+ * that each call shp_psort_step(p, t, step) for step = 0, 1, 2, 3 in turn,
+ * all threads finishing a step before any starts the next (a barrier), so
+ * the work splits evenly whatever the number of arrays. The result, and
+ * k = the number of finite values, do not depend on nt. dst and tmp hold n
+ * values; fin, mn and mx nt entries; cnt nt * SHP_PSORT_DIGITS; hist
+ * SHP_RADIX_HIST per thread. */
+#define SHP_PSORT_DIGITS 2048
+typedef struct shp_psort {
+    const double *src;
+    size_t n, nt;
+    double *dst;
+    uint64_t *tmp;
+    size_t *fin, *cnt;
+    uint64_t *mn, *mx;
+    unsigned shift; /* set by thread 0 in step 1 */
+    uint64_t mask;  /* ditto */
+    size_t k;       /* set by thread 0 in step 2: finite values */
+} shp_psort;
+void shp_psort_step(shp_psort *p, size_t t, int step, size_t *hist);
 /* Hyndman-Fan type 7 quantile of sorted v (n >= 1). */
 double shp_sorted_quantile(const double *v, size_t n, double p);
 /* JCGM 101 7.7 coverage intervals from sorted v. */

@@ -692,71 +692,159 @@ void shp_result_moments(const shipest_result *r, size_t o, double *mean, double 
     shp_moments_get(&t, r->out[o].shift, mean, var);
 }
 
-/* Sorting the kept samples of the outputs: independent per output, so
- * spread over the context's threads (output o on job o mod T). Buffers are
- * allocated by the caller on its thread. */
+/* Sorting the kept samples: one output at a time with all of the
+ * context's threads on it (shp_psort_step), so the work splits evenly
+ * however many outputs there are (five outputs on two threads split 3:2
+ * when each thread took whole outputs). Buffers are allocated by the
+ * caller on its thread. Below 2^16 trials one thread does it: starting
+ * threads would cost more than they save. */
+#define SORT_THREADS_FROM 65536
+
+/* A barrier whose number of parties is set once the threads exist (a
+ * thread that cannot be started is simply not waited for). */
+typedef struct sort_gate {
+    int threaded; /* set before any thread starts; 0: no locking at all */
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    size_t parties, waiting;
+    unsigned long phase;
+} sort_gate;
+
+static void gate_release_locked(sort_gate *g)
+{
+    g->waiting = 0;
+    g->phase++;
+    pthread_cond_broadcast(&g->cv);
+}
+
+static void gate_wait(sort_gate *g)
+{
+    if (!g->threaded)
+        return;
+    pthread_mutex_lock(&g->mu);
+    unsigned long phase = g->phase;
+    if (++g->waiting >= g->parties)
+        gate_release_locked(g);
+    else
+        while (phase == g->phase)
+            pthread_cond_wait(&g->cv, &g->mu);
+    pthread_mutex_unlock(&g->mu);
+}
+
 typedef struct sort_job {
     shipest_result *r;
-    double **dst;
-    size_t first, step;
-    double *tmp;
+    shp_psort *ps; /* one per output */
+    sort_gate *gate;
+    size_t t;
     size_t *hist;
     pthread_t th;
-    int started;
 } sort_job;
 
-static void *sort_outputs(void *arg)
+static void sort_outputs(sort_job *j)
+{
+    shipest_result *r = j->r;
+    if (!j->gate->threaded && r->trials < SORT_THREADS_FROM) {
+        /* Small runs: the plain in-cache sort, without the passes that
+         * share the work out. */
+        for (size_t o = 0; o < r->n_out; o++) {
+            shp_psort *p = &j->ps[o];
+            size_t k = 0;
+            for (size_t i = 0; i < p->n; i++)
+                if (isfinite(p->src[i]))
+                    p->dst[k++] = p->src[i];
+            shp_sort_doubles(p->dst, (double *)(void *)p->tmp, k, j->hist);
+            r->out[o].n_sorted = k;
+        }
+        return;
+    }
+    for (size_t o = 0; o < r->n_out; o++) {
+        for (int step = 0; step < 4; step++) {
+            shp_psort_step(&j->ps[o], j->t, step, j->hist);
+            gate_wait(j->gate);
+        }
+        if (j->t == 0)
+            r->out[o].n_sorted = j->ps[o].k;
+    }
+}
+
+static void *sort_thread(void *arg)
 {
     sort_job *j = arg;
-    shipest_result *r = j->r;
-    size_t n = (size_t)r->trials;
-    for (size_t o = j->first; o < r->n_out; o += j->step) {
-        const double *v = r->kept_mem + (size_t)r->kept_cap * o;
-        double *s = j->dst[o];
-        size_t k = 0;
-        for (size_t i = 0; i < n; i++)
-            if (isfinite(v[i]))
-                s[k++] = v[i];
-        shp_sort_doubles(s, j->tmp, k, j->hist);
-        r->out[o].n_sorted = k;
-    }
+    gate_wait(j->gate); /* until the caller knows how many threads started */
+    sort_outputs(j);
     return NULL;
 }
 
 static shipest_status sort_kept(shipest_ctx *ctx, shipest_result *r)
 {
     size_t n = (size_t)r->trials, nt = (size_t)ctx->threads;
-    if (nt > r->n_out)
-        nt = r->n_out;
-    if (nt < 1)
+    if (nt < 1 || n < SORT_THREADS_FROM)
         nt = 1;
     shipest_status st = SHIPEST_ENOMEM;
-    double **dst = shp_calloc(ctx, r->n_out + 1, sizeof *dst);
+    sort_gate gate;
+    gate.threaded = 0;
+    gate.parties = nt;
+    gate.waiting = 0;
+    gate.phase = 0;
+    if (nt > 1) {
+        if (pthread_mutex_init(&gate.mu, NULL) != 0)
+            nt = 1;
+        else if (pthread_cond_init(&gate.cv, NULL) != 0) {
+            pthread_mutex_destroy(&gate.mu);
+            nt = 1;
+        } else
+            gate.threaded = 1;
+    }
+    double **dst = shp_calloc(ctx, r->n_out, sizeof *dst);
     sort_job *jobs = shp_calloc(ctx, nt, sizeof *jobs);
-    if (dst == NULL || jobs == NULL)
+    shp_psort *ps = shp_calloc(ctx, r->n_out, sizeof *ps);
+    uint64_t *tmp = shp_alloc_array(ctx, n ? n : 1, sizeof *tmp);
+    size_t *fin = shp_alloc_array(ctx, nt, sizeof *fin);
+    size_t *cnt = shp_alloc_array(ctx, nt * SHP_PSORT_DIGITS, sizeof *cnt);
+    uint64_t *mn = shp_alloc_array(ctx, 2 * nt, sizeof *mn);
+    if (dst == NULL || jobs == NULL || ps == NULL || tmp == NULL || fin == NULL || cnt == NULL ||
+        mn == NULL)
         goto done;
     for (size_t o = 0; o < r->n_out; o++)
         if ((dst[o] = shp_alloc_array(ctx, n ? n : 1, sizeof **dst)) == NULL)
             goto done;
+    for (size_t t = 0; t < nt; t++)
+        if ((jobs[t].hist = shp_alloc_array(ctx, SHP_RADIX_HIST, sizeof *jobs[t].hist)) == NULL)
+            goto done;
+    size_t started = 1;
     for (size_t t = 0; t < nt; t++) {
         jobs[t].r = r;
-        jobs[t].dst = dst;
-        jobs[t].first = t;
-        jobs[t].step = nt;
-        jobs[t].tmp = shp_alloc_array(ctx, n ? n : 1, sizeof *jobs[t].tmp);
-        jobs[t].hist = shp_alloc_array(ctx, SHP_RADIX_HIST, sizeof *jobs[t].hist);
-        if (jobs[t].tmp == NULL || jobs[t].hist == NULL)
-            goto done;
+        jobs[t].ps = ps;
+        jobs[t].gate = &gate;
+        jobs[t].t = t;
+        if (t > 0 && started == t && pthread_create(&jobs[t].th, NULL, sort_thread, &jobs[t]) == 0)
+            started++;
     }
-    for (size_t t = 1; t < nt; t++)
-        jobs[t].started = pthread_create(&jobs[t].th, NULL, sort_outputs, &jobs[t]) == 0;
-    sort_outputs(&jobs[0]);
-    for (size_t t = 1; t < nt; t++) {
-        if (jobs[t].started)
-            pthread_join(jobs[t].th, NULL);
+    for (size_t o = 0; o < r->n_out; o++) {
+        shp_psort *p = &ps[o];
+        p->src = r->kept_mem + (size_t)r->kept_cap * o;
+        p->n = n;
+        p->nt = started;
+        p->dst = dst[o];
+        p->tmp = tmp;
+        p->fin = fin;
+        p->cnt = cnt;
+        p->mn = mn;
+        p->mx = mn + nt;
+    }
+    if (gate.threaded) { /* let the threads that started go */
+        pthread_mutex_lock(&gate.mu);
+        gate.parties = started;
+        if (++gate.waiting >= started)
+            gate_release_locked(&gate);
         else
-            sort_outputs(&jobs[t]); /* no thread: do its share here */
+            while (gate.phase == 0)
+                pthread_cond_wait(&gate.cv, &gate.mu);
+        pthread_mutex_unlock(&gate.mu);
     }
+    sort_outputs(&jobs[0]);
+    for (size_t t = 1; t < started; t++)
+        pthread_join(jobs[t].th, NULL);
     for (size_t o = 0; o < r->n_out; o++) {
         shp_free(ctx, r->out[o].sorted);
         r->out[o].sorted = dst[o];
@@ -766,12 +854,19 @@ static shipest_status sort_kept(shipest_ctx *ctx, shipest_result *r)
 done:
     for (size_t o = 0; dst != NULL && o < r->n_out; o++)
         shp_free(ctx, dst[o]);
-    for (size_t t = 0; jobs != NULL && t < nt; t++) {
-        shp_free(ctx, jobs[t].tmp);
+    for (size_t t = 0; jobs != NULL && t < nt; t++)
         shp_free(ctx, jobs[t].hist);
-    }
     shp_free(ctx, dst);
     shp_free(ctx, jobs);
+    shp_free(ctx, ps);
+    shp_free(ctx, tmp);
+    shp_free(ctx, fin);
+    shp_free(ctx, cnt);
+    shp_free(ctx, mn);
+    if (gate.threaded) {
+        pthread_cond_destroy(&gate.cv);
+        pthread_mutex_destroy(&gate.mu);
+    }
     return st;
 }
 

@@ -419,6 +419,103 @@ void shp_sort_doubles(double *v, double *tmp, size_t n, size_t *hist)
         v[i] = value_of(a[i]);
 }
 
+/* ---- one array sorted by cooperating threads (see mc.h) ------------------- */
+
+static unsigned bit_length(uint64_t d)
+{
+    unsigned bits = 0;
+    for (; d != 0; d >>= 1)
+        bits++;
+    return bits;
+}
+
+void shp_psort_step(shp_psort *p, size_t t, int step, size_t *hist)
+{
+    const size_t lo = p->n * t / p->nt, hi = p->n * (t + 1) / p->nt;
+    size_t *cnt = p->cnt + t * SHP_PSORT_DIGITS;
+    uint64_t *keys = (uint64_t *)(void *)p->dst;
+    switch (step) {
+    case 0: { /* finite values and their key range in this thread's share */
+        size_t f = 0;
+        uint64_t mn = UINT64_MAX, mx = 0;
+        for (size_t i = lo; i < hi; i++)
+            if (isfinite(p->src[i])) {
+                uint64_t k = key_of(p->src[i]);
+                mn = k < mn ? k : mn;
+                mx = k > mx ? k : mx;
+                f++;
+            }
+        p->fin[t] = f;
+        p->mn[t] = mn;
+        p->mx[t] = mx;
+        return;
+    }
+    case 1: { /* keys to their place in dst, counted by top varying digit */
+        size_t off = 0;
+        uint64_t mn = UINT64_MAX, mx = 0;
+        for (size_t u = 0; u < p->nt; u++) {
+            off += u < t ? p->fin[u] : 0;
+            mn = p->mn[u] < mn ? p->mn[u] : mn;
+            mx = p->mx[u] > mx ? p->mx[u] : mx;
+        }
+        unsigned bits = bit_length(mn ^ mx);
+        unsigned shift = bits > MSD_BITS ? bits - MSD_BITS : 0;
+        uint64_t mask = (UINT64_C(1) << (bits - shift)) - 1;
+        memset(cnt, 0, SHP_PSORT_DIGITS * sizeof *cnt);
+        for (size_t i = lo; i < hi; i++)
+            if (isfinite(p->src[i])) {
+                uint64_t k = key_of(p->src[i]);
+                keys[off++] = k;
+                cnt[(k >> shift) & mask]++;
+            }
+        if (t == 0) {
+            p->shift = shift;
+            p->mask = mask;
+        }
+        return;
+    }
+    case 2: { /* scatter this thread's keys into tmp by digit */
+        size_t off = 0, k = 0;
+        for (size_t u = 0; u < p->nt; u++) {
+            off += u < t ? p->fin[u] : 0;
+            k += p->fin[u];
+        }
+        /* at[d]: where digit d starts, plus what earlier threads put there */
+        size_t at[SHP_PSORT_DIGITS], sum = 0;
+        for (size_t d = 0; d <= p->mask; d++) {
+            at[d] = sum;
+            for (size_t u = 0; u < p->nt; u++) {
+                size_t c = p->cnt[u * SHP_PSORT_DIGITS + d];
+                at[d] += u < t ? c : 0;
+                sum += c;
+            }
+        }
+        for (size_t i = off; i < off + p->fin[t]; i++)
+            p->tmp[at[(keys[i] >> p->shift) & p->mask]++] = keys[i];
+        if (t == 0)
+            p->k = k;
+        return;
+    }
+    default: { /* the digits starting in this thread's share of [0, k) */
+        size_t k = p->k, start = 0;
+        if (k == 0)
+            return;
+        for (size_t d = 0; d <= p->mask; d++) {
+            size_t c = 0;
+            for (size_t u = 0; u < p->nt; u++)
+                c += p->cnt[u * SHP_PSORT_DIGITS + d];
+            if (c > 0 && start * p->nt / k == t) {
+                sort_low_bits(p->tmp + start, keys + start, c, p->shift, hist);
+                for (size_t i = start; i < start + c; i++)
+                    p->dst[i] = value_of(p->tmp[i]);
+            }
+            start += c;
+        }
+        return;
+    }
+    }
+}
+
 double shp_sorted_quantile(const double *v, size_t n, double p)
 {
     double h = (double)(n - 1) * p;
