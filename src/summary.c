@@ -214,6 +214,17 @@ static inline double value_of(uint64_t k)
     return x;
 }
 
+/* Turn digit counts into each digit's first output position. */
+static void counts_to_starts(size_t *h, size_t size)
+{
+    size_t sum = 0;
+    for (size_t d = 0; d < size; d++) {
+        size_t c = h[d];
+        h[d] = sum;
+        sum += c;
+    }
+}
+
 void shp_radix_sort32(uint32_t *key, uint32_t *tkey, uint32_t *val, uint32_t *tval, size_t n,
                       size_t *hist)
 {
@@ -234,12 +245,7 @@ void shp_radix_sort32(uint32_t *key, uint32_t *tkey, uint32_t *val, uint32_t *tv
         unsigned shift = (unsigned)(p * BITS);
         if (n == 0 || h[(key[0] >> shift) & (SIZE - 1)] == n)
             continue;
-        size_t sum = 0;
-        for (size_t d = 0; d < SIZE; d++) {
-            size_t c = h[d];
-            h[d] = sum;
-            sum += c;
-        }
+        counts_to_starts(h, SIZE);
         for (size_t i = 0; i < n; i++) {
             uint32_t k = key[i];
             size_t at = h[(k >> shift) & (SIZE - 1)]++;
@@ -284,12 +290,7 @@ void shp_radix_sort(uint64_t *key, uint64_t *tkey, uint32_t *val, uint32_t *tval
         unsigned shift = (unsigned)(p * BITS);
         if (n == 0 || h[(key[0] >> shift) & (SIZE - 1)] == n)
             continue;
-        size_t sum = 0;
-        for (size_t d = 0; d < SIZE; d++) {
-            size_t c = h[d];
-            h[d] = sum;
-            sum += c;
-        }
+        counts_to_starts(h, SIZE);
         if (val == NULL) {
             for (size_t i = 0; i < n; i++) {
                 uint64_t k = key[i];
