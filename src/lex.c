@@ -552,13 +552,20 @@ int shp_range_scale(shp_token *lo, const shp_token *hi)
 {
     const unsigned scale = SHP_NUM_WORD | SHP_NUM_SUFFIX | SHP_NUM_PERCENT;
     if (lo->kind != SHP_TOK_NUMBER || hi->kind != SHP_TOK_NUMBER || !(hi->num.flags & scale) ||
-        (hi->num.flags & SHP_NUM_EXPONENT) || (lo->num.flags & (scale | SHP_NUM_EXPONENT)))
+        (hi->num.flags & SHP_NUM_EXPONENT) || (lo->num.flags & (scale | SHP_NUM_EXPONENT)) ||
+        lo->num.sig_digits > 15 || !(lo->value >= 0.0 && hi->value >= 0.0))
         return 0;
+    /* Read the figure again as written, with the scale: its digits as an
+     * integer mantissa (exact below 10^15) and a decimal exponent, through
+     * strtod as the lexer reads every number, so "32.3 to 33 thousand"
+     * gives 32,300 exactly as "32.3 thousand" does (32.3 * 1000 does not). */
     int e = hi->num.exp10;
-    /* Divide for negative powers, as the lexer reads "40%" (0.4 = 40 / 100). */
-    double v = e >= 0 ? lo->value * pow(10.0, e) : lo->value / pow(10.0, -e);
-    if (!(lo->value >= 0.0 && hi->value >= 0.0 && isfinite(v) && v <= hi->value))
-        return 0;
+    double mant = nearbyint(lo->value / pow(10.0, lo->num.last_place));
+    char buf[64];
+    snprintf(buf, sizeof buf, "%.0fe%d", mant, lo->num.last_place + e);
+    double v = strtod(buf, NULL);
+    if (!(isfinite(v) && v < hi->value))
+        return 0; /* "500 to 2 million", "3 to 3 million": as written */
     lo->value = v;
     lo->num.exp10 += e;
     lo->num.last_place += e;

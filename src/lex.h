@@ -140,10 +140,11 @@ const char *shp_tok_describe(const shp_lexer *lx, const shp_token *tok, char *bu
 /* English ranges write a scale once, after the second figure: "2 to 3
  * million", "10 to 15k", "30 to 40%" mean 2-3 million, 10-15 thousand and
  * 30-40%. When hi carries a scale word, k/M/B suffix or % and lo carries
- * none of these (nor e-notation), lo takes hi's scale (value and written
- * precision) — unless lo, so read, would lie above hi ("500 to 2 million"
- * stays 500 to 2,000,000). Both figures must be non-negative. Returns 1
- * when lo was scaled. */
+ * none of these (nor e-notation), lo takes hi's scale (value, read as the
+ * lexer would read the scaled figure, and written precision) — unless lo,
+ * so read, would not lie below hi ("500 to 2 million", "3 to 3 million"
+ * stay as written). Both figures must be non-negative and lo written with
+ * at most 15 significant digits. Returns 1 when lo was scaled. */
 int shp_range_scale(shp_token *lo, const shp_token *hi);
 
 #endif

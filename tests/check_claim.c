@@ -343,14 +343,14 @@ START_TEST(test_ranges)
     ASSERT_REL(q(d, 0.95), 0.4);
     shipest_dist_free(d);
     /* A scale written once after the second figure covers both ends
-     * ("2 to 3 million"), with its precision: "2 to 2 million" is widened
-     * to a rounding unit of a million, as "5 to 5" is to one of 1. Not when
-     * the first figure, so read, would lie above the second, nor after
-     * e-notation. */
+     * ("2 to 3 million"), read as the lexer reads the scaled figure
+     * ("16.1 thousand" is 16,100 exactly). Not when the first figure, so
+     * read, would not lie below the second, nor after e-notation. */
     static const struct { const char *text; double lo, hi; } scaled[] = {
         {"between 2 and 3 million t", 2e6, 3e6}, {"2 to 3 million t", 2e6, 3e6},
         {"2-3M t", 2e6, 3e6},                    {"10 to 15k person", 10e3, 15e3},
-        {"2 to 2 million t", 1.5e6, 2.5e6},      {"500 to 2 million t", 500, 2e6},
+        {"3 to 3 million t", 3, 3e6},            {"500 to 2 million t", 500, 2e6},
+        {"16.1 to 17 thousand t", 16100, 17000}, {"32.3 to 32.3 thousand t", 32.3, 32300},
         {"2e3 to 3 million t", 2e3, 3e6},        {"1.5 million to 2 million t", 1.5e6, 2e6}};
     for (size_t i = 0; i < sizeof scaled / sizeof scaled[0]; i++) {
         d = parse_ok(ctx, scaled[i].text, 0, NULL, 0, NULL, 0);

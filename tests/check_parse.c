@@ -296,10 +296,11 @@ START_TEST(test_numbers)
     }
     /* A scale written once after a range's second figure covers both ends
      * ("2 to 3 million", "30 to 40%"), unless the first figure would then
-     * lie above the second. */
+     * not lie below the second. */
     static const struct { const char *text; double lo, hi; } ranges[] = {
         {"2 to 3 million", 2e6, 3e6}, {"30 to 40%", 0.3, 0.4}, {"10 to 15k", 1e4, 1.5e4},
-        {"500 to 2 million", 500, 2e6}, {"2e3 to 3M", 2e3, 3e6}};
+        {"500 to 2 million", 500, 2e6}, {"2e3 to 3M", 2e3, 3e6},
+        {"3 to 3 million", 3, 3e6},     {"16.1 to 17 thousand", 16100, 17000}};
     for (size_t i = 0; i < sizeof ranges / sizeof ranges[0]; i++) {
         char text[64];
         snprintf(text, sizeof text, "x = %s\n", ranges[i].text);
