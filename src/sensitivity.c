@@ -98,19 +98,39 @@ void shp_reservoir_merge(shp_reservoir *a, const shp_reservoir *b)
 
 /* ---- Spearman ---------------------------------------------------------------- */
 
-/* Rank key of a double: the top 32 bits of its order-preserving integer
- * image (sign, exponent, 20 fraction bits; NaN sorts last). Values within a
- * relative 2^-20 of each other tie, which moves a rank correlation by far
- * less than its sampling error, and halves the sorting (3 radix passes on
- * 32-bit keys instead of up to 6 on 64-bit ones). */
-static inline uint32_t rank_key(double x)
+/* Order-preserving integer image of a double (NaN sorts last). */
+static inline uint64_t order_key(double x)
 {
     if (isnan(x))
-        return UINT32_MAX;
+        return UINT64_MAX;
     uint64_t u;
     memcpy(&u, &x, sizeof u);
-    u = (u >> 63) ? ~u : u | (UINT64_C(1) << 63);
-    return (uint32_t)(u >> 32);
+    return (u >> 63) ? ~u : u | (UINT64_C(1) << 63);
+}
+
+/* 32-bit rank keys of a column: its order-preserving 64-bit images less
+ * the smallest, shifted so the column's range fits in 31 bits (NaN gets
+ * UINT32_MAX, above every other key). Values closer than 2^-31 of the
+ * column's range in key space tie, which moves a rank correlation by far
+ * less than its sampling error, while a narrow spread around a large
+ * level keeps its order (the top 32 bits alone tied every value of
+ * normal(1000000.25, 0.01)). Three radix passes on 32-bit keys instead of
+ * up to six on 64-bit ones. */
+static void rank_keys(const double *col, size_t n, uint32_t *key)
+{
+    uint64_t lo = UINT64_MAX, hi = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!isnan(col[i])) {
+            uint64_t k = order_key(col[i]);
+            lo = k < lo ? k : lo;
+            hi = k > hi ? k : hi;
+        }
+    unsigned bits = 0;
+    for (uint64_t d = lo <= hi ? hi - lo : 0; d != 0; d >>= 1)
+        bits++;
+    unsigned shift = bits > 31 ? bits - 31 : 0;
+    for (size_t i = 0; i < n; i++)
+        key[i] = isnan(col[i]) ? UINT32_MAX : (uint32_t)((order_key(col[i]) - lo) >> shift);
 }
 
 /* Mid-ranks (ties share their average rank) minus the mean rank, from
@@ -190,10 +210,9 @@ shipest_status shp_sensitivity(shipest_ctx *ctx, shipest_result *r)
     }
     for (size_t c = 0; c < width; c++) {
         double *col = rk + c * n;
-        for (size_t i = 0; i < n; i++) {
-            key[i] = rank_key(col[i]);
+        rank_keys(col, n, key);
+        for (size_t i = 0; i < n; i++)
             idx[i] = (uint32_t)i;
-        }
         shp_radix_sort32(key, key + n, idx, idx + n, n, hist);
         ranks(key, idx, n, col);
         double ss = 0; /* sum of squared centred ranks, for every pair below */

@@ -146,6 +146,46 @@ START_TEST(test_sensitivity_shares)
 }
 END_TEST
 
+/* Ranks keep the order of a narrow spread around a large level: y = x - L
+ * + z with x ~ N(L, 0.01), L = 1000000.25, z ~ N(0, 0.003) is driven by x
+ * (Pearson r = 0.01 / sqrt(0.01^2 + 0.003^2) = 0.958). Ranks taken from the
+ * top 32 bits of the doubles alone tied every x and gave z all of it. */
+START_TEST(test_sensitivity_narrow_spread)
+{
+    shipest_ctx *ctx;
+    shipest_model *m;
+    shipest_dist *dx, *dz;
+    shipest_node x, z, l, y;
+    const double L = 1000000.25;
+    OK(shipest_ctx_new(&ctx));
+    OK(shipest_model_new(ctx, &m));
+    OK(shipest_dist_normal(ctx, L, 0.01, &dx));
+    OK(shipest_dist_normal(ctx, 0, 0.003, &dz));
+    OK(shipest_model_input(m, "x", dx, NULL, NULL, &x));
+    OK(shipest_model_input(m, "z", dz, NULL, NULL, &z));
+    OK(shipest_model_const(m, L, NULL, &l));
+    OK(shipest_model_sub(m, x, l, &y));
+    OK(shipest_model_add(m, y, z, &y));
+    OK(shipest_model_name(m, y, "y", NULL, &y));
+    OK(shipest_model_output(m, y));
+    uint64_t n = scaled(20000);
+    shipest_result *r = NULL;
+    OK(shipest_model_run_range(ctx, m, 0, n, 0, &r));
+    const char *name;
+    double share, rho, r_xy = 0.01 / sqrt(0.01 * 0.01 + 0.003 * 0.003);
+    double rx = 6 / PI * asin(r_xy / 2), rz = 6 / PI * asin(sqrt(1 - r_xy * r_xy) / 2);
+    OK(shipest_result_sensitivity(r, 0, 0, &name, &share, &rho));
+    ck_assert_str_eq(name, "x");
+    ck_assert_double_eq_tol(rho, rx, 5 / sqrt((double)n));
+    ck_assert_double_eq_tol(share, rx * rx / (rx * rx + rz * rz), 10 / sqrt((double)n));
+    shipest_result_free(r);
+    shipest_dist_free(dx);
+    shipest_dist_free(dz);
+    shipest_model_free(m);
+    shipest_ctx_free(ctx);
+}
+END_TEST
+
 START_TEST(test_probabilities)
 {
     fixture f;
@@ -458,6 +498,7 @@ Suite *test_suite(void)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_names_and_dependencies);
     tcase_add_test(tc, test_sensitivity_shares);
+    tcase_add_test(tc, test_sensitivity_narrow_spread);
     tcase_add_test(tc, test_probabilities);
     tcase_add_test(tc, test_histogram);
     tcase_add_test(tc, test_standard_errors);
