@@ -595,11 +595,14 @@ SHIPEST_API SHIPEST_NODISCARD shipest_status shipest_dist_variance(const shipest
  *
  * Value @p j is the inverse CDF at the uniform shipest_random_uniform()
  * gives for (seed of @p ctx, @p stream, @p first + j), so any split of a
- * trial range gives the same values bit for bit.
+ * trial range gives the same values bit for bit. For beta, PERT, gamma and
+ * Student-t the first call builds the distribution's fast inverse
+ * (docs/distributions.md), which changes no value but allocates.
  * @param ctx The context whose seed is used. @param d The distribution.
  * @param stream Stream identity. @param first First trial. @param n Count.
  * @param[out] out At least @p n doubles.
  * @retval SHIPEST_OK Success. @retval SHIPEST_EINVAL NULL argument.
+ * @retval SHIPEST_ENOMEM Out of memory building the fast inverse.
  * @since 0.1.0
  */
 SHIPEST_API SHIPEST_NODISCARD shipest_status shipest_dist_sample(shipest_ctx *ctx, const shipest_dist *d, uint64_t stream, uint64_t first, size_t n, double *out);

@@ -58,7 +58,9 @@ void shp_radix_sort(uint64_t *key, uint64_t *tkey, uint32_t *val, uint32_t *tval
 void shp_radix_sort32(uint32_t *key, uint32_t *tkey, uint32_t *val, uint32_t *tval, size_t n,
                       size_t *hist);
 /* Sort doubles ascending through their order-preserving bit image; tmp
- * holds n doubles. Only finite values should be passed. */
+ * holds n doubles, hist SHP_SORT_SCRATCH entries. Only finite values
+ * should be passed. */
+#define SHP_SORT_SCRATCH (SHP_RADIX_HIST + 6 * 2048)
 void shp_sort_doubles(double *v, double *tmp, size_t n, size_t *hist);
 /* The finite values of src[0..n) sorted ascending into dst by nt threads
  * that each call shp_psort_step(p, t, step) for step = 0, 1, 2, 3 in turn,
@@ -66,7 +68,7 @@ void shp_sort_doubles(double *v, double *tmp, size_t n, size_t *hist);
  * the work splits evenly whatever the number of arrays. The result, and
  * k = the number of finite values, do not depend on nt. dst and tmp hold n
  * values; fin, mn and mx nt entries; cnt nt * SHP_PSORT_DIGITS; hist
- * SHP_RADIX_HIST per thread. */
+ * SHP_SORT_SCRATCH per thread. */
 #define SHP_PSORT_DIGITS 2048
 typedef struct shp_psort {
     const double *src;

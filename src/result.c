@@ -809,7 +809,7 @@ static shipest_status sort_kept(shipest_ctx *ctx, shipest_result *r)
         if ((dst[o] = shp_alloc_array(ctx, n ? n : 1, sizeof **dst)) == NULL)
             goto done;
     for (size_t t = 0; t < nt; t++)
-        if ((jobs[t].hist = shp_alloc_array(ctx, SHP_RADIX_HIST, sizeof *jobs[t].hist)) == NULL)
+        if ((jobs[t].hist = shp_alloc_array(ctx, SHP_SORT_SCRATCH, sizeof *jobs[t].hist)) == NULL)
             goto done;
     size_t started = 1;
     for (size_t t = 0; t < nt; t++) {

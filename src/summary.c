@@ -360,7 +360,8 @@ static void lsd_low_bits(uint64_t *a, uint64_t *b, size_t n, unsigned bits)
         memcpy(a, src, n * sizeof *a);
 }
 
-static void sort_low_bits(uint64_t *a, uint64_t *b, size_t n, unsigned bits, size_t *hist)
+static void sort_low_bits(uint64_t *a, uint64_t *b, size_t n, unsigned bits, size_t *hist,
+                          unsigned level)
 {
     if (n < 2 || bits == 0)
         return;
@@ -381,23 +382,21 @@ static void sort_low_bits(uint64_t *a, uint64_t *b, size_t n, unsigned bits, siz
             shp_radix_sort(a, b, NULL, NULL, n, hist);
         return;
     }
+    /* Each level takes 11 bits, so at most 6 levels: their digit positions
+     * live in the caller's scratch, not on the stack (threads may have
+     * small stacks). */
     unsigned shift = bits > MSD_BITS ? bits - MSD_BITS : 0;
     uint64_t mask = (UINT64_C(1) << (bits - shift)) - 1;
-    size_t count[1u << MSD_BITS] = {0}, at[1u << MSD_BITS];
+    size_t *at = hist + SHP_RADIX_HIST + (size_t)level * SHP_PSORT_DIGITS;
+    memset(at, 0, (mask + 1) * sizeof *at);
     for (size_t i = 0; i < n; i++)
-        count[(a[i] >> shift) & mask]++;
-    size_t sum = 0;
-    for (size_t d = 0; d <= mask; d++) {
-        at[d] = sum;
-        sum += count[d];
-    }
+        at[(a[i] >> shift) & mask]++;
+    counts_to_starts(at, (size_t)mask + 1);
     for (size_t i = 0; i < n; i++)
         b[at[(a[i] >> shift) & mask]++] = a[i];
-    sum = 0;
-    for (size_t d = 0; d <= mask; d++) {
-        sort_low_bits(b + sum, a + sum, count[d], shift, hist);
-        sum += count[d];
-    }
+    /* at[d] is now where digit d ends */
+    for (size_t d = 0, start = 0; d <= mask; start = at[d], d++)
+        sort_low_bits(b + start, a + start, at[d] - start, shift, hist, level + 1);
     memcpy(a, b, n * sizeof *a);
 }
 
@@ -415,7 +414,7 @@ void shp_sort_doubles(double *v, double *tmp, size_t n, size_t *hist)
     unsigned bits = 0;
     for (uint64_t d = lo ^ hi; d != 0; d >>= 1)
         bits++;
-    sort_low_bits(a, b, n, bits, hist);
+    sort_low_bits(a, b, n, bits, hist, 0);
     for (size_t i = 0; i < n; i++)
         v[i] = value_of(a[i]);
 }
@@ -432,7 +431,8 @@ static unsigned bit_length(uint64_t d)
 
 void shp_psort_step(shp_psort *p, size_t t, int step, size_t *hist)
 {
-    const size_t lo = p->n * t / p->nt, hi = p->n * (t + 1) / p->nt;
+    /* 64-bit products: size_t may be 32 bits */
+    const size_t lo = (size_t)((uint64_t)p->n * t / p->nt), hi = (size_t)((uint64_t)p->n * (t + 1) / p->nt);
     size_t *cnt = p->cnt + t * SHP_PSORT_DIGITS;
     uint64_t *keys = (uint64_t *)(void *)p->dst;
     switch (step) {
@@ -481,8 +481,9 @@ void shp_psort_step(shp_psort *p, size_t t, int step, size_t *hist)
             off += u < t ? p->fin[u] : 0;
             k += p->fin[u];
         }
-        /* at[d]: where digit d starts, plus what earlier threads put there */
-        size_t at[SHP_PSORT_DIGITS], sum = 0;
+        /* at[d]: where digit d starts, plus what earlier threads put there
+         * (in the thread's scratch: step 3 has not started) */
+        size_t *at = hist + SHP_RADIX_HIST, sum = 0;
         for (size_t d = 0; d <= p->mask; d++) {
             at[d] = sum;
             for (size_t u = 0; u < p->nt; u++) {
@@ -505,8 +506,8 @@ void shp_psort_step(shp_psort *p, size_t t, int step, size_t *hist)
             size_t c = 0;
             for (size_t u = 0; u < p->nt; u++)
                 c += p->cnt[u * SHP_PSORT_DIGITS + d];
-            if (c > 0 && start * p->nt / k == t) {
-                sort_low_bits(p->tmp + start, keys + start, c, p->shift, hist);
+            if (c > 0 && (uint64_t)start * p->nt / k == t) {
+                sort_low_bits(p->tmp + start, keys + start, c, p->shift, hist, 0);
                 for (size_t i = start; i < start + c; i++)
                     p->dst[i] = value_of(p->tmp[i]);
             }
