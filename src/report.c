@@ -162,6 +162,13 @@ static void put_json_num(sink *s, double v)
     puts_(s, tmp);
 }
 
+/* `text` (a key, with its punctuation) then the number: `, "sd": 1.5`. */
+static void put_json_field(sink *s, const char *text, double v)
+{
+    puts_(s, text);
+    put_json_num(s, v);
+}
+
 static void put_csv_num(sink *s, double v)
 {
     char tmp[40];
@@ -1188,10 +1195,8 @@ static void json_share(sink *s, const shipest_result *r, size_t i, const ostat *
         p = se = NAN;
     if (o->finite > 0 && shipest_result_prob_below(r, i, 0.0, &pneg, NULL) == SHIPEST_OK)
         neg = (uint64_t)llround(pneg * (double)o->finite);
-    puts_(s, ",\n   \"share\": {\"p_over_100\": ");
-    put_json_num(s, p);
-    puts_(s, ", \"se\": ");
-    put_json_num(s, se);
+    put_json_field(s, ",\n   \"share\": {\"p_over_100\": ", p);
+    put_json_field(s, ", \"se\": ", se);
     puts_(s, ", \"words\": ");
     put_json_str_or_null(s, isnan(p) ? NULL : shipest_probability_words(p));
     putf(s, ", \"negative\": %llu, \"warning\": ", (unsigned long long)neg);
@@ -1221,10 +1226,8 @@ static void json_compare(sink *s, const shipest_result *r, size_t i, const ostat
             p = se = NAN;
         puts_(s, k ? ", {\"tolerance\": " : "{\"tolerance\": ");
         put_json_num(s, tol[k]);
-        puts_(s, ", \"p_agree\": ");
-        put_json_num(s, p);
-        puts_(s, ", \"se\": ");
-        put_json_num(s, se);
+        put_json_field(s, ", \"p_agree\": ", p);
+        put_json_field(s, ", \"se\": ", se);
         puts_(s, ", \"words\": ");
         put_json_str_or_null(s, isnan(p) ? NULL : shipest_probability_words(p));
         puts_(s, ", \"verdict\": ");
@@ -1253,10 +1256,8 @@ static void json_probability(sink *s, const shipest_result *r, const char *text,
     put_json_str(s, output);
     puts_(s, above ? ", \"above\": true, \"threshold\": " : ", \"above\": false, \"threshold\": ");
     put_json_num(s, t);
-    puts_(s, ", \"p\": ");
-    put_json_num(s, p);
-    puts_(s, ", \"se\": ");
-    put_json_num(s, se);
+    put_json_field(s, ", \"p\": ", p);
+    put_json_field(s, ", \"se\": ", se);
     puts_(s, ", \"words\": ");
     put_json_str_or_null(s, isnan(p) ? NULL : shipest_probability_words(p));
     puts_(s, ", \"origin\": ");
@@ -1345,27 +1346,19 @@ static void json_analysis_output(sink *s, shipest_ctx *ctx, const shipest_analys
         if (shipest_analysis_interval(a, i, 0.9, &lo, &hi) != SHIPEST_OK)
             lo = hi = NAN;
     }
-    puts_(s, ",\n     \"mean\": ");
-    put_json_num(s, mean);
-    puts_(s, ", \"sd\": ");
-    put_json_num(s, sd);
-    puts_(s, ", \"p05\": ");
-    put_json_num(s, lo);
-    puts_(s, ", \"p95\": ");
-    put_json_num(s, hi);
-    puts_(s, ", \"interval90\": [");
-    put_json_num(s, lo);
-    puts_(s, ", ");
-    put_json_num(s, hi);
+    put_json_field(s, ",\n     \"mean\": ", mean);
+    put_json_field(s, ", \"sd\": ", sd);
+    put_json_field(s, ", \"p05\": ", lo);
+    put_json_field(s, ", \"p95\": ", hi);
+    put_json_field(s, ", \"interval90\": [", lo);
+    put_json_field(s, ", ", hi);
     puts_(s, "]");
     if (method == SHIPEST_METHOD_LOG) {
         double mu = NAN, sigma = NAN;
         if (shipest_analysis_lognormal(a, i, &mu, &sigma) != SHIPEST_OK)
             mu = sigma = NAN;
-        puts_(s, ", \"log_mu\": ");
-        put_json_num(s, mu);
-        puts_(s, ", \"log_sigma\": ");
-        put_json_num(s, sigma);
+        put_json_field(s, ", \"log_mu\": ", mu);
+        put_json_field(s, ", \"log_sigma\": ", sigma);
     }
     if (method == SHIPEST_METHOD_BOUNDS) {
         lo = hi = NAN;
@@ -1375,18 +1368,14 @@ static void json_analysis_output(sink *s, shipest_ctx *ctx, const shipest_analys
             shipest_analysis_interval(a, i, isfinite(prob) && prob < 1 ? prob : 0.999999, &lo,
                                       &hi) != SHIPEST_OK)
             lo = hi = NAN;
-        puts_(s, ", \"bounds\": [");
-        put_json_num(s, lo);
-        puts_(s, ", ");
-        put_json_num(s, hi);
-        puts_(s, "], \"probability\": ");
-        put_json_num(s, prob);
+        put_json_field(s, ", \"bounds\": [", lo);
+        put_json_field(s, ", ", hi);
+        put_json_field(s, "], \"probability\": ", prob);
     } else {
         double cshare = NAN;
         if (shipest_analysis_correlation_share(a, i, &cshare) != SHIPEST_OK)
             cshare = NAN;
-        puts_(s, ",\n     \"correlation_share\": ");
-        put_json_num(s, cshare);
+        put_json_field(s, ",\n     \"correlation_share\": ", cshare);
         puts_(s, ", \"budget\": [");
         size_t nb = shipest_analysis_budget_count(a, i);
         for (size_t k = 0, w = 0; k < nb; k++) {
@@ -1399,14 +1388,10 @@ static void json_analysis_output(sink *s, shipest_ctx *ctx, const shipest_analys
             put_json_str(s, name);
             puts_(s, ", \"unit\": ");
             put_json_str(s, bunit == NULL || strcmp(bunit, "1") == 0 ? "" : bunit);
-            puts_(s, ", \"sensitivity\": ");
-            put_json_num(s, c);
-            puts_(s, ", \"u\": ");
-            put_json_num(s, u);
-            puts_(s, ", \"contribution\": ");
-            put_json_num(s, contrib);
-            puts_(s, ", \"share\": ");
-            put_json_num(s, share);
+            put_json_field(s, ", \"sensitivity\": ", c);
+            put_json_field(s, ", \"u\": ", u);
+            put_json_field(s, ", \"contribution\": ", contrib);
+            put_json_field(s, ", \"share\": ", share);
             puts_(s, "}");
         }
         puts_(s, "]");
@@ -1423,10 +1408,8 @@ static void json_analysis_output(sink *s, shipest_ctx *ctx, const shipest_analys
     const char *line = verdict_line(verdict_text, i, &n);
     puts_(s, "{\"verdict\": ");
     put_json_str(s, verdict_name(v));
-    puts_(s, ", \"tolerance\": ");
-    put_json_num(s, tol);
-    puts_(s, ", \"difference\": ");
-    put_json_num(s, diff);
+    put_json_field(s, ", \"tolerance\": ", tol);
+    put_json_field(s, ", \"difference\": ", diff);
     puts_(s, ", \"text\": ");
     if (line != NULL)
         put_json_strn(s, line, n);
@@ -1480,22 +1463,14 @@ static void write_json(sink *s, shipest_ctx *ctx, const shipest_result *r, const
         put_json_str(s, o.name);
         puts_(s, ", \"unit\": ");
         put_json_str(s, o.unit);
-        puts_(s, ",\n   \"mean\": ");
-        put_json_num(s, o.mean);
-        puts_(s, ", \"sd\": ");
-        put_json_num(s, o.sd);
-        puts_(s, ", \"se_mean\": ");
-        put_json_num(s, o.se_mean);
-        puts_(s, ", \"p05\": ");
-        put_json_num(s, o.p05);
-        puts_(s, ", \"p50\": ");
-        put_json_num(s, o.p50);
-        puts_(s, ", \"p95\": ");
-        put_json_num(s, o.p95);
-        puts_(s, ",\n   \"interval90\": [");
-        put_json_num(s, o.p05);
-        puts_(s, ", ");
-        put_json_num(s, o.p95);
+        put_json_field(s, ",\n   \"mean\": ", o.mean);
+        put_json_field(s, ", \"sd\": ", o.sd);
+        put_json_field(s, ", \"se_mean\": ", o.se_mean);
+        put_json_field(s, ", \"p05\": ", o.p05);
+        put_json_field(s, ", \"p50\": ", o.p50);
+        put_json_field(s, ", \"p95\": ", o.p95);
+        put_json_field(s, ",\n   \"interval90\": [", o.p05);
+        put_json_field(s, ", ", o.p95);
         putf(s, "], \"digits\": %d, \"finite\": %llu, \"nonfinite\": %llu",
              o.finite ? sig_digits(o.mean, o.se_mean) : 0, (unsigned long long)o.finite,
              (unsigned long long)o.nonfinite);
@@ -1507,10 +1482,8 @@ static void write_json(sink *s, shipest_ctx *ctx, const shipest_result *r, const
 
         uint64_t counts[MAX_BINS], max = 0;
         if (get_hist(r, i, &o, SVG_BINS, counts, &max)) {
-            puts_(s, ",\n   \"histogram\": {\"lo\": ");
-            put_json_num(s, o.lo);
-            puts_(s, ", \"hi\": ");
-            put_json_num(s, o.hi);
+            put_json_field(s, ",\n   \"histogram\": {\"lo\": ", o.lo);
+            put_json_field(s, ", \"hi\": ", o.hi);
             puts_(s, ", \"counts\": [");
             for (size_t k = 0; k < SVG_BINS; k++)
                 putf(s, "%s%llu", k ? ", " : "", (unsigned long long)counts[k]);
@@ -1526,10 +1499,8 @@ static void write_json(sink *s, shipest_ctx *ctx, const shipest_result *r, const
                 continue;
             puts_(s, k ? ", {\"input\": " : "{\"input\": ");
             put_json_str(s, name);
-            puts_(s, ", \"share\": ");
-            put_json_num(s, share);
-            puts_(s, ", \"rho\": ");
-            put_json_num(s, rho);
+            put_json_field(s, ", \"share\": ", share);
+            put_json_field(s, ", \"rho\": ", rho);
             puts_(s, ", \"kind\": ");
             put_json_str(s, name ? dep_kind(r, i, name) : "input");
             puts_(s, "}");
@@ -1583,8 +1554,7 @@ static void write_json(sink *s, shipest_ctx *ctx, const shipest_result *r, const
                 continue;
             puts_(s, c ? ", {\"label\": " : "{\"label\": ");
             put_json_str(s, label);
-            puts_(s, ", \"share\": ");
-            put_json_num(s, share);
+            put_json_field(s, ", \"share\": ", share);
             puts_(s, "}");
         }
         puts_(s, "]}");
