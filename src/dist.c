@@ -1158,9 +1158,9 @@ static shipest_status beta_make(shipest_ctx *ctx, shipest_family fam, double a, 
     d->par[1] = b;
     d->par[2] = lo;
     d->par[3] = hi;
-    d->par[4] = lgamma(a);
-    d->par[5] = lgamma(b);
-    d->par[6] = lgamma(a + b);
+    d->par[4] = shp_lgamma(a);
+    d->par[5] = shp_lgamma(b);
+    d->par[6] = shp_lgamma(a + b);
     double w = hi - lo, s = a + b;
     set_moments(d, lo + w * (a / s), w * w * (a / s) * (b / s) / (s + 1.0));
     /* Only with a bounded density: where it is infinite at an end, F jumps

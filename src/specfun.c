@@ -6,6 +6,8 @@
  * Recipes 3rd ed. §6.2, §6.4 (series and continued fractions, starting
  * values of the inverses); Abramowitz & Stegun 26.7.5 (Student-t
  * Cornish-Fisher expansion). */
+#define _DEFAULT_SOURCE /* lgamma_r; see shp_lgamma */
+
 #include "specfun.h"
 
 #include <float.h>
@@ -164,6 +166,22 @@ double shp_norm_isf_log(double lq)
     return x;
 }
 
+/* ------------------------------------------------------ log-gamma */
+
+double shp_lgamma(double x)
+{
+    /* lgamma stores the sign of gamma(x) in the global signgam: a data race
+     * when the engine's threads sample (ThreadSanitizer found it). The
+     * reentrant form is the same computation without the global. */
+#if defined(__GLIBC__) || defined(__APPLE__) || defined(__FreeBSD__) || defined(__NetBSD__) || \
+    defined(__OpenBSD__) || defined(__linux__)
+    int sign;
+    return lgamma_r(x, &sign);
+#else
+    return lgamma(x);
+#endif
+}
+
 /* ------------------------------------------------------ Loader's helpers */
 
 double shp_stirlerr(double n)
@@ -171,7 +189,7 @@ double shp_stirlerr(double n)
     static const double S0 = 1.0 / 12, S1 = 1.0 / 360, S2 = 1.0 / 1260, S3 = 1.0 / 1680,
                         S4 = 1.0 / 1188;
     if (n <= 15.0)
-        return lgamma(n + 1.0) - (n + 0.5) * log(n) + n - SHP_LN_SQRT_2PI;
+        return shp_lgamma(n + 1.0) - (n + 0.5) * log(n) + n - SHP_LN_SQRT_2PI;
     double nn = n * n;
     return (S0 - (S1 - (S2 - (S3 - S4 / nn) / nn) / nn) / nn) / n;
 }
@@ -204,7 +222,7 @@ double shp_dpois_raw(double x, double m)
     if (x <= m * DBL_MIN)
         return exp(-m);
     if (m < x * DBL_MIN)
-        return exp(-m + x * log(m) - lgamma(x + 1.0));
+        return exp(-m + x * log(m) - shp_lgamma(x + 1.0));
     return exp(-shp_stirlerr(x) - shp_bd0(x, m)) / sqrt(2.0 * PI * x);
 }
 
@@ -236,7 +254,7 @@ double shp_dbinom_raw(double x, double n, double p, double q)
 static double gamma_prefix(double a, double x)
 {
     if (a < 1.0)
-        return exp(a * log(x) - x - lgamma(a + 1.0));
+        return exp(a * log(x) - x - shp_lgamma(a + 1.0));
     return shp_dpois_raw(a, x);
 }
 
@@ -411,7 +429,7 @@ double shp_gamma_inv(double a, double p, double q)
         double w = 1.0 - 1.0 / (9.0 * a) + z / (3.0 * sqrt(a));
         x = w > 0.0 ? a * w * w * w : 1e-3;
         if (x < 1e-3 * a && lower) /* deep lower tail: P ~ x^a / Gamma(a+1) */
-            x = exp((log(p) + lgamma(a + 1.0)) / a);
+            x = exp((log(p) + shp_lgamma(a + 1.0)) / a);
     } else {
         double t = 1.0 - a * (0.253 + a * 0.12);
         if (p < t)
@@ -419,7 +437,7 @@ double shp_gamma_inv(double a, double p, double q)
         else
             x = 1.0 - log1p(-(p - t) / (1.0 - t));
         if (lower)
-            x = fmin(x, exp((log(p) + lgamma(a + 1.0)) / a));
+            x = fmin(x, exp((log(p) + shp_lgamma(a + 1.0)) / a));
         else if (q < 1e-3)
             x = fmax(x, -log(q));
     }
@@ -473,7 +491,7 @@ static double beta_prefix(double a, double b, double x, double y, double lbeta)
         double lx = x <= y ? log(x) : log1p(-y);
         double ly = x <= y ? log1p(-x) : log(y);
         if (isnan(lbeta))
-            lbeta = lgamma(a) + lgamma(b) - lgamma(a + b);
+            lbeta = shp_lgamma(a) + shp_lgamma(b) - shp_lgamma(a + b);
         return exp(a * lx + b * ly - lbeta);
     }
     double n = a + b;
@@ -610,7 +628,7 @@ double shp_beta_pdf(double a, double b, double x, double y)
 
 double shp_beta_inv(double a, double b, double p, double q, double *yout)
 {
-    return shp_beta_inv_lg(a, b, lgamma(a), lgamma(b), lgamma(a + b), p, q, yout);
+    return shp_beta_inv_lg(a, b, shp_lgamma(a), shp_lgamma(b), shp_lgamma(a + b), p, q, yout);
 }
 
 double shp_beta_inv_lg(double a, double b, double lga, double lgb, double lgab, double p, double q,
@@ -726,7 +744,7 @@ double shp_t_cdf(double df, double t)
         /* x = 1 / (1 + r^2) underflows: I_x(a, 1/2) = x^a / (a B(a, 1/2))
          * (1 + O(x)), evaluated in logs. */
         double a = 0.5 * df;
-        double lt = -2.0 * a * log(fabs(r)) - log(a) - (lgamma(a) + lgamma(0.5) - lgamma(a + 0.5));
+        double lt = -2.0 * a * log(fabs(r)) - log(a) - (shp_lgamma(a) + shp_lgamma(0.5) - shp_lgamma(a + 0.5));
         double tail = 0.5 * exp(lt);
         return t < 0.0 ? tail : 1.0 - tail;
     } else {
@@ -775,7 +793,7 @@ double shp_t_ppf(double df, double p)
         /* x underflows: I_x(a, 1/2) = x^a / (a B(a, 1/2)) (1 + O(x)), so
          * solve in logs; |t| = sqrt(df (1 - x) / x) with 1 - x = 1. */
         double a = 0.5 * df;
-        double lx = (log(2.0 * pp) + log(a) + lgamma(a) + lgamma(0.5) - lgamma(a + 0.5)) / a;
+        double lx = (log(2.0 * pp) + log(a) + shp_lgamma(a) + shp_lgamma(0.5) - shp_lgamma(a + 0.5)) / a;
         return sgn * exp(0.5 * (log(df) - lx));
     }
     return sgn * sqrt(df) * sqrt(y / x);

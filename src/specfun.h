@@ -25,6 +25,10 @@ double shp_norm_ppf(double p);
  * shp_norm_logsf). */
 double shp_norm_isf_log(double lq);
 
+/* log |gamma(x)|, as lgamma, without lgamma's global signgam (safe on the
+ * engine's threads). */
+double shp_lgamma(double x);
+
 /* Regularized incomplete gamma: *p = P(a, x), *q = Q(a, x) = 1 - P, each
  * with relative accuracy in its own tail. a > 0, x >= 0. */
 void shp_gamma_pq(double a, double x, double *p, double *q);
