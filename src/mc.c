@@ -679,8 +679,8 @@ shipest_status shipest_model_run_adaptive(shipest_ctx *ctx, const shipest_model 
             const shp_out *bo = &batch->out[o];
             s[ST_Y] = bo->mean;
             s[ST_U] = sqrt(bo->var);
-            if (bo->n_sorted > 0) {
-                shp_sorted_interval(bo->sorted, bo->n_sorted, p, 0, &s[ST_LO], &s[ST_HI]);
+            if (bo->ord.n > 0) {
+                shp_order_interval(batch, o, p, 0, &s[ST_LO], &s[ST_HI]);
             } else {
                 s[ST_LO] = s[ST_HI] = NAN;
             }

@@ -16,6 +16,8 @@
 #include "internal.h"
 #include "model.h"
 
+#include <stdatomic.h>
+
 /* ---- exact accumulator (summary.c) ----------------------------------------
  * A fixed-point integer wide enough for any sum of doubles: limb i weighs
  * 2^(32 i - 1074). Additions are exact, hence associative and commutative. */
@@ -58,34 +60,11 @@ void shp_radix_sort(uint64_t *key, uint64_t *tkey, uint32_t *val, uint32_t *tval
 void shp_radix_sort32(uint32_t *key, uint32_t *tkey, uint32_t *val, uint32_t *tval, size_t n,
                       size_t *hist);
 /* Sort doubles ascending through their order-preserving bit image; tmp
- * holds n doubles, hist SHP_SORT_SCRATCH entries. Only finite values
- * should be passed. */
+ * holds n doubles, hist SHP_SORT_SCRATCH entries (the LSD histograms, then
+ * the digits of up to six MSD levels; unused, may be NULL, for n <= 2048).
+ * Only finite values should be passed. */
 #define SHP_SORT_SCRATCH (SHP_RADIX_HIST + 6 * 2048)
 void shp_sort_doubles(double *v, double *tmp, size_t n, size_t *hist);
-/* The finite values of src[0..n) sorted ascending into dst by nt threads
- * that each call shp_psort_step(p, t, step) for step = 0, 1, 2, 3 in turn,
- * all threads finishing a step before any starts the next (a barrier), so
- * the work splits evenly whatever the number of arrays. The result, and
- * k = the number of finite values, do not depend on nt. dst and tmp hold n
- * values; fin, mn and mx nt entries; cnt nt * SHP_PSORT_DIGITS; hist
- * SHP_SORT_SCRATCH per thread. */
-#define SHP_PSORT_DIGITS 2048
-typedef struct shp_psort {
-    const double *src;
-    size_t n, nt;
-    double *dst;
-    uint64_t *tmp;
-    size_t *fin, *cnt;
-    uint64_t *mn, *mx;
-    unsigned shift; /* set by thread 0 in step 1 */
-    uint64_t mask;  /* ditto */
-    size_t k;       /* set by thread 0 in step 2: finite values */
-} shp_psort;
-void shp_psort_step(shp_psort *p, size_t t, int step, size_t *hist);
-/* Hyndman-Fan type 7 quantile of sorted v (n >= 1). */
-double shp_sorted_quantile(const double *v, size_t n, double p);
-/* JCGM 101 7.7 coverage intervals from sorted v. */
-void shp_sorted_interval(const double *v, size_t n, double p, int shortest, double *lo, double *hi);
 
 /* ---- quantile sketch (sketch.c) -------------------------------------------
  * DDSketch-style logarithmic buckets (Masson, Rim and Lee, VLDB 2019) with a
@@ -147,6 +126,23 @@ static inline int shp_reservoir_wants(const shp_reservoir *r, uint64_t key)
 double *shp_reservoir_insert(shp_reservoir *r, uint64_t key, uint64_t trial);
 void shp_reservoir_merge(shp_reservoir *a, const shp_reservoir *b);
 
+/* ---- kept values in order (order.c) ---------------------------------------------
+ * An output's finite kept values partitioned into buckets that ascend by
+ * the values' order-preserving keys, so bucket b holds exactly the ranks
+ * [end[b - 1], end[b]); a bucket is sorted in place the first time a reader
+ * needs one of its ranks (under the result's order lock; ready is then set
+ * with release order). Built by shp_result_finalise. */
+typedef struct shp_order {
+    double *v;            /* n values (capacity: the result's trials) */
+    size_t n;             /* finite values */
+    size_t nb;            /* buckets, a power of two */
+    size_t *end;          /* nb: where each bucket ends */
+    atomic_uchar *ready;  /* nb: bucket sorted */
+    unsigned shift;       /* bucket of a key k in [kmin, kmax]: (k >> shift) & (nb - 1) */
+    uint64_t kmin, kmax;  /* key range of the values */
+} shp_order;
+typedef struct shp_order_lock shp_order_lock;
+
 /* ---- result (result.c) ----------------------------------------------------- */
 typedef struct shp_src {
     int32_t node;
@@ -163,7 +159,7 @@ typedef struct shp_out {
     size_t *deps; /* indices into the result's sources, ascending */
     /* finalised statistics */
     double mean, var;
-    double *sorted; size_t n_sorted; /* finite kept values, ascending */
+    shp_order ord; /* finite kept values, for order statistics */
     size_t *sens_src; double *sens_share, *sens_rho; /* n_deps, sorted by share */
 } shp_out;
 
@@ -216,6 +212,7 @@ struct shipest_result {
     shp_acc acc;
     int stop_reason;
     uint64_t fingerprint; /* of the model (shp_model_fingerprint) */
+    shp_order_lock *order_lock; /* bucket sorts of kept values; NULL when sketched */
 };
 
 /* Width of a reservoir row: outputs then sources. */
@@ -244,6 +241,18 @@ shipest_status shp_result_finalise(shipest_ctx *ctx, shipest_result *r, int sens
 void shp_result_moments(const shipest_result *r, size_t o, double *mean, double *var);
 /* Memory the kept samples of n trials would take (samples + sorted copy). */
 double shp_kept_bytes(size_t n_out, uint64_t n);
+
+/* Partition every output's kept samples with the context's threads (the
+ * result does not depend on their number); replaces an earlier order. */
+shipest_status shp_order_build(shipest_ctx *ctx, shipest_result *r);
+void shp_order_free(shipest_ctx *ctx, shipest_result *r);
+/* Readers; output o must have finite values (ord.n > 0). */
+double shp_order_quantile(const shipest_result *r, size_t o, double p); /* Hyndman-Fan type 7 */
+/* JCGM 101 7.7 coverage interval. */
+void shp_order_interval(const shipest_result *r, size_t o, double p, int shortest, double *lo,
+                        double *hi);
+/* Values <= t (< t with strict); t not NaN. Any n. */
+size_t shp_order_count_le(const shipest_result *r, size_t o, double t, int strict);
 
 /* Sensitivity of every output from the reservoir (sensitivity.c). */
 shipest_status shp_sensitivity(shipest_ctx *ctx, shipest_result *r);

@@ -6,14 +6,14 @@
 #include "mc.h"
 
 #include <math.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 double shp_kept_bytes(size_t n_out, uint64_t n)
 {
-    /* samples in trial order + sorted copy + the sort's scratch */
+    /* samples in trial order + their partitioned copy (order.c) + the
+     * bucket sorts' scratch, at most one more output's worth */
     return (double)n * (double)sizeof(double) * (2.0 * (double)n_out + 1.0);
 }
 
@@ -91,8 +91,7 @@ void shp_acc_merge(const shipest_result *r, shp_acc *a, const shp_acc *b)
 static void result_free_parts(shipest_result *r)
 {
     shipest_ctx *ctx = r->ctx;
-    for (size_t o = 0; r->out != NULL && o < r->n_out; o++)
-        shp_free(ctx, r->out[o].sorted);
+    shp_order_free(ctx, r);
     for (size_t f = 0; f < r->n_frag; f++)
         shp_free(ctx, r->frag[f].v);
     shp_free(ctx, r->frag);
@@ -520,10 +519,8 @@ static shipest_status to_sketches(shipest_ctx *ctx, shipest_result *r)
         shp_sketch_init(&sk[o], mem + o * 2 * SHP_SKETCH_WINDOW);
         if (r->kept_mem != NULL)
             shp_sketch_add_block(&sk[o], r->kept_mem + (size_t)r->kept_cap * o, (size_t)r->trials);
-        shp_free(ctx, r->out[o].sorted);
-        r->out[o].sorted = NULL;
-        r->out[o].n_sorted = 0;
     }
+    shp_order_free(ctx, r);
     r->acc.sk = sk;
     r->acc.sk_mem = mem;
     shp_free(ctx, r->kept_mem);
@@ -692,190 +689,12 @@ void shp_result_moments(const shipest_result *r, size_t o, double *mean, double 
     shp_moments_get(&t, r->out[o].shift, mean, var);
 }
 
-/* Sorting the kept samples: one output at a time with all of the
- * context's threads on it (shp_psort_step), so the work splits evenly
- * however many outputs there are (five outputs on two threads split 3:2
- * when each thread took whole outputs). Buffers are allocated by the
- * caller on its thread. Below 2^16 trials one thread does it: starting
- * threads would cost more than they save. */
-#define SORT_THREADS_FROM 65536
-
-/* A barrier whose number of parties is set once the threads exist (a
- * thread that cannot be started is simply not waited for). */
-typedef struct sort_gate {
-    int threaded; /* set before any thread starts; 0: no locking at all */
-    pthread_mutex_t mu;
-    pthread_cond_t cv;
-    size_t parties, waiting;
-    unsigned long phase;
-} sort_gate;
-
-static void gate_release_locked(sort_gate *g)
-{
-    g->waiting = 0;
-    g->phase++;
-    pthread_cond_broadcast(&g->cv);
-}
-
-static void gate_wait(sort_gate *g)
-{
-    if (!g->threaded)
-        return;
-    pthread_mutex_lock(&g->mu);
-    unsigned long phase = g->phase;
-    if (++g->waiting >= g->parties)
-        gate_release_locked(g);
-    else
-        while (phase == g->phase)
-            pthread_cond_wait(&g->cv, &g->mu);
-    pthread_mutex_unlock(&g->mu);
-}
-
-typedef struct sort_job {
-    shipest_result *r;
-    shp_psort *ps; /* one per output */
-    sort_gate *gate;
-    size_t t;
-    size_t *hist;
-    pthread_t th;
-} sort_job;
-
-static void sort_outputs(sort_job *j)
-{
-    shipest_result *r = j->r;
-    if (!j->gate->threaded && r->trials < SORT_THREADS_FROM) {
-        /* Small runs: the plain in-cache sort, without the passes that
-         * share the work out. */
-        for (size_t o = 0; o < r->n_out; o++) {
-            shp_psort *p = &j->ps[o];
-            size_t k = 0;
-            for (size_t i = 0; i < p->n; i++)
-                if (isfinite(p->src[i]))
-                    p->dst[k++] = p->src[i];
-            shp_sort_doubles(p->dst, (double *)(void *)p->tmp, k, j->hist);
-            r->out[o].n_sorted = k;
-        }
-        return;
-    }
-    for (size_t o = 0; o < r->n_out; o++) {
-        for (int step = 0; step < 4; step++) {
-            shp_psort_step(&j->ps[o], j->t, step, j->hist);
-            gate_wait(j->gate);
-        }
-        if (j->t == 0)
-            r->out[o].n_sorted = j->ps[o].k;
-    }
-}
-
-static void *sort_thread(void *arg)
-{
-    sort_job *j = arg;
-    gate_wait(j->gate); /* until the caller knows how many threads started */
-    sort_outputs(j);
-    return NULL;
-}
-
-static shipest_status sort_kept(shipest_ctx *ctx, shipest_result *r)
-{
-    size_t n = (size_t)r->trials, nt = (size_t)ctx->threads;
-    if (nt < 1 || n < SORT_THREADS_FROM)
-        nt = 1;
-    shipest_status st = SHIPEST_ENOMEM;
-    sort_gate gate;
-    gate.threaded = 0;
-    gate.parties = nt;
-    gate.waiting = 0;
-    gate.phase = 0;
-    if (nt > 1) {
-        if (pthread_mutex_init(&gate.mu, NULL) != 0)
-            nt = 1;
-        else if (pthread_cond_init(&gate.cv, NULL) != 0) {
-            pthread_mutex_destroy(&gate.mu);
-            nt = 1;
-        } else
-            gate.threaded = 1;
-    }
-    double **dst = shp_calloc(ctx, r->n_out, sizeof *dst);
-    sort_job *jobs = shp_calloc(ctx, nt, sizeof *jobs);
-    shp_psort *ps = shp_calloc(ctx, r->n_out, sizeof *ps);
-    uint64_t *tmp = shp_alloc_array(ctx, n ? n : 1, sizeof *tmp);
-    size_t *fin = shp_alloc_array(ctx, nt, sizeof *fin);
-    size_t *cnt = shp_alloc_array(ctx, nt * SHP_PSORT_DIGITS, sizeof *cnt);
-    uint64_t *mn = shp_alloc_array(ctx, 2 * nt, sizeof *mn);
-    if (dst == NULL || jobs == NULL || ps == NULL || tmp == NULL || fin == NULL || cnt == NULL ||
-        mn == NULL)
-        goto done;
-    for (size_t o = 0; o < r->n_out; o++)
-        if ((dst[o] = shp_alloc_array(ctx, n ? n : 1, sizeof **dst)) == NULL)
-            goto done;
-    for (size_t t = 0; t < nt; t++)
-        if ((jobs[t].hist = shp_alloc_array(ctx, SHP_SORT_SCRATCH, sizeof *jobs[t].hist)) == NULL)
-            goto done;
-    size_t started = 1;
-    for (size_t t = 0; t < nt; t++) {
-        jobs[t].r = r;
-        jobs[t].ps = ps;
-        jobs[t].gate = &gate;
-        jobs[t].t = t;
-        if (t > 0 && started == t && pthread_create(&jobs[t].th, NULL, sort_thread, &jobs[t]) == 0)
-            started++;
-    }
-    for (size_t o = 0; o < r->n_out; o++) {
-        shp_psort *p = &ps[o];
-        p->src = r->kept_mem + (size_t)r->kept_cap * o;
-        p->n = n;
-        p->nt = started;
-        p->dst = dst[o];
-        p->tmp = tmp;
-        p->fin = fin;
-        p->cnt = cnt;
-        p->mn = mn;
-        p->mx = mn + nt;
-    }
-    if (gate.threaded) { /* let the threads that started go */
-        pthread_mutex_lock(&gate.mu);
-        gate.parties = started;
-        if (++gate.waiting >= started)
-            gate_release_locked(&gate);
-        else
-            while (gate.phase == 0)
-                pthread_cond_wait(&gate.cv, &gate.mu);
-        pthread_mutex_unlock(&gate.mu);
-    }
-    sort_outputs(&jobs[0]);
-    for (size_t t = 1; t < started; t++)
-        pthread_join(jobs[t].th, NULL);
-    for (size_t o = 0; o < r->n_out; o++) {
-        shp_free(ctx, r->out[o].sorted);
-        r->out[o].sorted = dst[o];
-        dst[o] = NULL;
-    }
-    st = SHIPEST_OK;
-done:
-    for (size_t o = 0; dst != NULL && o < r->n_out; o++)
-        shp_free(ctx, dst[o]);
-    for (size_t t = 0; jobs != NULL && t < nt; t++)
-        shp_free(ctx, jobs[t].hist);
-    shp_free(ctx, dst);
-    shp_free(ctx, jobs);
-    shp_free(ctx, ps);
-    shp_free(ctx, tmp);
-    shp_free(ctx, fin);
-    shp_free(ctx, cnt);
-    shp_free(ctx, mn);
-    if (gate.threaded) {
-        pthread_cond_destroy(&gate.cv);
-        pthread_mutex_destroy(&gate.mu);
-    }
-    return st;
-}
-
 shipest_status shp_result_finalise(shipest_ctx *ctx, shipest_result *r, int sens)
 {
     for (size_t o = 0; o < r->n_out; o++)
         shp_result_moments(r, o, &r->out[o].mean, &r->out[o].var);
     shipest_status st;
-    if (r->kept && r->n_out > 0 && (st = sort_kept(ctx, r)) != SHIPEST_OK)
+    if ((st = shp_order_build(ctx, r)) != SHIPEST_OK)
         return st;
     if (sens && (st = shp_sensitivity(ctx, r)) != SHIPEST_OK)
         return st;

@@ -387,7 +387,7 @@ static void sort_low_bits(uint64_t *a, uint64_t *b, size_t n, unsigned bits, siz
      * small stacks). */
     unsigned shift = bits > MSD_BITS ? bits - MSD_BITS : 0;
     uint64_t mask = (UINT64_C(1) << (bits - shift)) - 1;
-    size_t *at = hist + SHP_RADIX_HIST + (size_t)level * SHP_PSORT_DIGITS;
+    size_t *at = hist + SHP_RADIX_HIST + (size_t)level * 2048;
     memset(at, 0, (mask + 1) * sizeof *at);
     for (size_t i = 0; i < n; i++)
         at[(a[i] >> shift) & mask]++;
@@ -419,143 +419,6 @@ void shp_sort_doubles(double *v, double *tmp, size_t n, size_t *hist)
         v[i] = value_of(a[i]);
 }
 
-/* ---- one array sorted by cooperating threads (see mc.h) ------------------- */
-
-static unsigned bit_length(uint64_t d)
-{
-    unsigned bits = 0;
-    for (; d != 0; d >>= 1)
-        bits++;
-    return bits;
-}
-
-void shp_psort_step(shp_psort *p, size_t t, int step, size_t *hist)
-{
-    /* 64-bit products: size_t may be 32 bits */
-    const size_t lo = (size_t)((uint64_t)p->n * t / p->nt), hi = (size_t)((uint64_t)p->n * (t + 1) / p->nt);
-    size_t *cnt = p->cnt + t * SHP_PSORT_DIGITS;
-    uint64_t *keys = (uint64_t *)(void *)p->dst;
-    switch (step) {
-    case 0: { /* finite values and their key range in this thread's share */
-        size_t f = 0;
-        uint64_t mn = UINT64_MAX, mx = 0;
-        for (size_t i = lo; i < hi; i++)
-            if (isfinite(p->src[i])) {
-                uint64_t k = key_of(p->src[i]);
-                mn = k < mn ? k : mn;
-                mx = k > mx ? k : mx;
-                f++;
-            }
-        p->fin[t] = f;
-        p->mn[t] = mn;
-        p->mx[t] = mx;
-        return;
-    }
-    case 1: { /* keys to their place in dst, counted by top varying digit */
-        size_t off = 0;
-        uint64_t mn = UINT64_MAX, mx = 0;
-        for (size_t u = 0; u < p->nt; u++) {
-            off += u < t ? p->fin[u] : 0;
-            mn = p->mn[u] < mn ? p->mn[u] : mn;
-            mx = p->mx[u] > mx ? p->mx[u] : mx;
-        }
-        unsigned bits = bit_length(mn ^ mx);
-        unsigned shift = bits > MSD_BITS ? bits - MSD_BITS : 0;
-        uint64_t mask = (UINT64_C(1) << (bits - shift)) - 1;
-        memset(cnt, 0, SHP_PSORT_DIGITS * sizeof *cnt);
-        for (size_t i = lo; i < hi; i++)
-            if (isfinite(p->src[i])) {
-                uint64_t k = key_of(p->src[i]);
-                keys[off++] = k;
-                cnt[(k >> shift) & mask]++;
-            }
-        if (t == 0) {
-            p->shift = shift;
-            p->mask = mask;
-        }
-        return;
-    }
-    case 2: { /* scatter this thread's keys into tmp by digit */
-        size_t off = 0, k = 0;
-        for (size_t u = 0; u < p->nt; u++) {
-            off += u < t ? p->fin[u] : 0;
-            k += p->fin[u];
-        }
-        /* at[d]: where digit d starts, plus what earlier threads put there
-         * (in the thread's scratch: step 3 has not started) */
-        size_t *at = hist + SHP_RADIX_HIST, sum = 0;
-        for (size_t d = 0; d <= p->mask; d++) {
-            at[d] = sum;
-            for (size_t u = 0; u < p->nt; u++) {
-                size_t c = p->cnt[u * SHP_PSORT_DIGITS + d];
-                at[d] += u < t ? c : 0;
-                sum += c;
-            }
-        }
-        for (size_t i = off; i < off + p->fin[t]; i++)
-            p->tmp[at[(keys[i] >> p->shift) & p->mask]++] = keys[i];
-        if (t == 0)
-            p->k = k;
-        return;
-    }
-    default: { /* the digits starting in this thread's share of [0, k) */
-        size_t k = p->k, start = 0;
-        if (k == 0)
-            return;
-        for (size_t d = 0; d <= p->mask; d++) {
-            size_t c = 0;
-            for (size_t u = 0; u < p->nt; u++)
-                c += p->cnt[u * SHP_PSORT_DIGITS + d];
-            if (c > 0 && (uint64_t)start * p->nt / k == t) {
-                sort_low_bits(p->tmp + start, keys + start, c, p->shift, hist, 0);
-                for (size_t i = start; i < start + c; i++)
-                    p->dst[i] = value_of(p->tmp[i]);
-            }
-            start += c;
-        }
-        return;
-    }
-    }
-}
-
-double shp_sorted_quantile(const double *v, size_t n, double p)
-{
-    double h = (double)(n - 1) * p;
-    double f = floor(h);
-    size_t i = (size_t)f;
-    if (i + 1 >= n)
-        return v[n - 1];
-    return v[i] + (h - f) * (v[i + 1] - v[i]);
-}
-
-void shp_sorted_interval(const double *v, size_t n, double p, int shortest, double *lo, double *hi)
-{
-    /* JCGM 101 7.7: q = pM if integer, else floor(pM + 1/2); the interval
-     * is [y_(r), y_(r+q)] with 1-based r. */
-    double pm = p * (double)n;
-    size_t q = (size_t)(pm == floor(pm) ? pm : floor(pm + 0.5));
-    if (q >= n)
-        q = n - 1;
-    size_t r; /* 0-based */
-    if (!shortest) {
-        size_t mq = n - q;
-        r = mq % 2 == 0 ? mq / 2 : (mq + 1) / 2;
-        r = r > 0 ? r - 1 : 0;
-    } else {
-        r = 0;
-        double best = v[q] - v[0];
-        for (size_t i = 1; i + q < n; i++) {
-            double w = v[i + q] - v[i];
-            if (w < best) {
-                best = w;
-                r = i;
-            }
-        }
-    }
-    *lo = v[r];
-    *hi = v[r + q];
-}
-
 /* ---- public statistics ------------------------------------------------------- */
 
 static const shp_out *get_out(const shipest_result *r, size_t i)
@@ -566,13 +429,13 @@ static const shp_out *get_out(const shipest_result *r, size_t i)
 /* Finite values available for order statistics. */
 static uint64_t n_values(const shipest_result *r, size_t i)
 {
-    return r->kept ? r->out[i].n_sorted : r->acc.sk[i].n;
+    return r->kept ? r->out[i].ord.n : r->acc.sk[i].n;
 }
 
 static double quantile_of(const shipest_result *r, size_t i, double p)
 {
     if (r->kept)
-        return shp_sorted_quantile(r->out[i].sorted, r->out[i].n_sorted, p);
+        return shp_order_quantile(r, i, p);
     return shp_sketch_quantile(&r->acc.sk[i], p);
 }
 
@@ -675,7 +538,7 @@ shipest_status shipest_result_interval(const shipest_result *r, size_t i, shipes
         return SHIPEST_EDOMAIN;
     int shortest = kind == SHIPEST_INTERVAL_SHORTEST;
     if (r->kept)
-        shp_sorted_interval(r->out[i].sorted, r->out[i].n_sorted, coverage, shortest, lo, hi);
+        shp_order_interval(r, i, coverage, shortest, lo, hi);
     else if (shortest)
         sketch_shortest(&r->acc.sk[i], coverage, lo, hi);
     else {
@@ -690,16 +553,7 @@ static double count_le(const shipest_result *r, size_t i, double t, int strict)
 {
     if (!r->kept)
         return shp_sketch_count_le(&r->acc.sk[i], t, strict);
-    const double *v = r->out[i].sorted;
-    size_t a = 0, b = r->out[i].n_sorted; /* first index with v > t (>= t if strict) */
-    while (a < b) {
-        size_t mid = a + (b - a) / 2;
-        if (strict ? v[mid] < t : v[mid] <= t)
-            a = mid + 1;
-        else
-            b = mid;
-    }
-    return (double)a;
+    return (double)shp_order_count_le(r, i, t, strict);
 }
 
 static shipest_status prob(const shipest_result *r, size_t i, double t, int above, double *p,
@@ -752,9 +606,9 @@ shipest_status shipest_result_histogram(const shipest_result *r, size_t i, doubl
     hist_state h = {lo, hi, (hi - lo) / (double)nbins, nbins, counts};
     if (!isfinite(h.w) || h.w <= 0)
         return SHIPEST_EDOMAIN;
-    if (r->kept)
-        for (size_t j = 0; j < r->out[i].n_sorted; j++)
-            hist_add(&h, r->out[i].sorted[j], 1);
+    if (r->kept) /* in trial order: the order's buckets may be being sorted */
+        for (uint64_t j = 0; j < r->trials; j++)
+            hist_add(&h, r->kept_mem[(size_t)r->kept_cap * i + (size_t)j], 1);
     else
         shp_sketch_foreach(&r->acc.sk[i], hist_add, &h);
     return SHIPEST_OK;

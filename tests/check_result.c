@@ -3,9 +3,12 @@
  * non-finite values and argument checks.
  *
  * Monte Carlo tolerances are 5 standard errors, stated next to each assert. */
+#define _POSIX_C_SOURCE 200809L
+
 #include "harness.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -328,19 +331,21 @@ START_TEST(test_samples_copy_out)
 }
 END_TEST
 
+/* Ascending, -0 before +0 (the library orders values by their bits). */
 static int cmp_double(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
+    int c = (x > y) - (x < y);
+    return c != 0 ? c : (signbit(y) != 0) - (signbit(x) != 0);
 }
 
 /* Quantiles are exact order statistics (Hyndman-Fan type 7) of the kept
  * samples, checked bit for bit against qsort of the copied-out samples over
- * enough trials that the sort splits them by their top bits first (more
- * than 2^17), with positive, negative, NaN and constant outputs; the sort
- * shares each output among the threads, so 1, 2 and 5 threads are tried
- * (at least 70,000 trials even in shrunk runs, so the threads sort there
- * too, under ThreadSanitizer). */
+ * enough trials that the partition uses all its buckets, with positive,
+ * negative, NaN and constant outputs; the context's threads share each
+ * output's partition, so 1, 2 and 5 threads are tried (at least 70,000
+ * trials even in shrunk runs, so the threads partition there too, under
+ * ThreadSanitizer). */
 START_TEST(test_exact_quantiles_large)
 {
     fixture f;
@@ -371,6 +376,190 @@ START_TEST(test_exact_quantiles_large)
     free(v);
     shipest_result_free(r);
     teardown(&f);
+}
+END_TEST
+
+/* ---- every order statistic against a full sort, from several readers ------------
+ * Order statistics come from kept values partitioned at the end of the run,
+ * each part sorted when a reader first needs it (src/order.c). Outputs with
+ * ties (Poisson counts), signed zeros (0 * y: -0 for y < 0), zeros mixed
+ * with positive values, a wide continuous one and NaNs with negative values
+ * (log u) are checked against qsort of the copied-out samples: quantiles on
+ * a grid, both interval kinds, and P(below) / P(above) at sample values,
+ * their neighbours, both zeros and the infinities. Then four threads ask
+ * the same questions of a fresh result at once, so the parts are sorted
+ * while others read (ThreadSanitizer runs this suite). */
+enum { ORD_OUT = 5, ORD_P = 203, ORD_IV = 6, ORD_T = 40 };
+
+typedef struct ord_answers {
+    double q[ORD_OUT][ORD_P];
+    double lo[ORD_OUT][ORD_IV], hi[ORD_OUT][ORD_IV];
+    double below[ORD_OUT][ORD_T], above[ORD_OUT][ORD_T];
+} ord_answers;
+
+typedef struct ord_reader {
+    const shipest_result *r;
+    const double (*t)[ORD_T];
+    ord_answers *a;
+    int reverse;
+} ord_reader;
+
+static const double ord_cover[ORD_IV / 2] = {0.5, 0.9, 0.95};
+
+static double ord_p(size_t j)
+{
+    return j == 0 ? 0 : j == ORD_P - 1 ? 1 : j == 1 ? 1e-6 : j == ORD_P - 2 ? 1 - 1e-6 : (double)(j - 1) / (ORD_P - 3);
+}
+
+/* Every question, in forward or reverse order (different parts first). */
+static void ord_ask(const shipest_result *r, const double (*t)[ORD_T], ord_answers *a, int reverse)
+{
+    for (size_t oo = 0; oo < ORD_OUT; oo++) {
+        size_t o = reverse ? ORD_OUT - 1 - oo : oo;
+        for (size_t jj = 0; jj < ORD_P; jj++) {
+            size_t j = reverse ? ORD_P - 1 - jj : jj;
+            ck_assert_int_eq(shipest_result_quantile(r, o, ord_p(j), &a->q[o][j]), SHIPEST_OK);
+        }
+        for (size_t k = 0; k < ORD_IV; k++)
+            ck_assert_int_eq(shipest_result_interval(r, o, k % 2 ? SHIPEST_INTERVAL_SHORTEST : SHIPEST_INTERVAL_SYMMETRIC,
+                                                     ord_cover[k / 2], &a->lo[o][k], &a->hi[o][k]),
+                             SHIPEST_OK);
+        for (size_t k = 0; k < ORD_T; k++) {
+            ck_assert_int_eq(shipest_result_prob_below(r, o, t[o][k], &a->below[o][k], NULL), SHIPEST_OK);
+            ck_assert_int_eq(shipest_result_prob_above(r, o, t[o][k], &a->above[o][k], NULL), SHIPEST_OK);
+        }
+    }
+}
+
+static void *ord_reader_main(void *arg)
+{
+    ord_reader *rd = arg;
+    ord_ask(rd->r, rd->t, rd->a, rd->reverse);
+    return NULL;
+}
+
+START_TEST(test_order_statistics_every_reader)
+{
+    shipest_ctx *ctx;
+    shipest_model *m;
+    shipest_dist *dx, *dy, *du, *dp;
+    shipest_node x, y, u, c, z, n;
+    OK(shipest_ctx_new(&ctx));
+    OK(shipest_ctx_set_int(ctx, SHIPEST_OPT_THREADS, _i + 1));
+    OK(shipest_model_new(ctx, &m));
+    OK(shipest_dist_normal(ctx, 10, 2, &dx));
+    OK(shipest_dist_normal(ctx, -0.5, 1, &dy));
+    OK(shipest_dist_uniform(ctx, -1, 1, &du));
+    OK(shipest_dist_poisson(ctx, 3, &dp));
+    OK(shipest_model_input(m, "x", dx, NULL, NULL, &x));
+    OK(shipest_model_input(m, "y", dy, NULL, NULL, &y));
+    OK(shipest_model_input(m, "u", du, NULL, NULL, &u));
+    OK(shipest_model_input(m, "ties", dp, NULL, NULL, &n));
+    OK(shipest_model_output(m, n));
+    OK(shipest_model_const(m, 0, NULL, &c));
+    OK(shipest_model_mul(m, c, y, &z));
+    OK(shipest_model_name(m, z, "zeros", NULL, &z));
+    OK(shipest_model_output(m, z));
+    OK(shipest_model_max(m, y, z, &n));
+    OK(shipest_model_name(m, n, "mixed", NULL, &n));
+    OK(shipest_model_output(m, n));
+    OK(shipest_model_mul(m, x, y, &n));
+    OK(shipest_model_name(m, n, "wide", NULL, &n));
+    OK(shipest_model_output(m, n));
+    OK(shipest_model_log(m, u, &n));
+    OK(shipest_model_name(m, n, "l", NULL, &n));
+    OK(shipest_model_output(m, n));
+    const uint64_t trials = scaled(300000) > 70000 ? scaled(300000) : 70000;
+    shipest_result *r = NULL, *fresh = NULL;
+    OK(shipest_model_run_range(ctx, m, 0, trials, 0, &r));
+    OK(shipest_model_run_range(ctx, m, 0, trials, 0, &fresh));
+
+    /* The reference: sorted finite samples of each output. */
+    static ord_answers want, got[4];
+    static double t[ORD_OUT][ORD_T];
+    double *v = malloc(trials * sizeof *v);
+    ck_assert_ptr_nonnull(v);
+    for (size_t o = 0; o < ORD_OUT; o++) {
+        OK(shipest_result_samples(r, o, 0, trials, v));
+        size_t k = 0;
+        for (size_t i = 0; i < trials; i++)
+            if (isfinite(v[i]))
+                v[k++] = v[i];
+        ck_assert_uint_gt(k, 1000);
+        qsort(v, k, sizeof *v, cmp_double);
+        for (size_t j = 0; j < ORD_P; j++) {
+            double h = (double)(k - 1) * ord_p(j), fl = floor(h);
+            size_t i = (size_t)fl;
+            want.q[o][j] = i + 1 >= k ? v[k - 1] : v[i] + (h - fl) * (v[i + 1] - v[i]);
+        }
+        for (size_t iv = 0; iv < ORD_IV; iv++) { /* JCGM 101 7.7 */
+            double pm = ord_cover[iv / 2] * (double)k;
+            size_t q = (size_t)(pm == floor(pm) ? pm : floor(pm + 0.5)), at = 0;
+            if (iv % 2 == 0) {
+                at = (k - q) % 2 == 0 ? (k - q) / 2 : (k - q + 1) / 2;
+                at = at > 0 ? at - 1 : 0;
+            } else {
+                for (size_t i = 1; i + q < k; i++)
+                    if (v[i + q] - v[i] < v[at + q] - v[at])
+                        at = i;
+            }
+            want.lo[o][iv] = v[at];
+            want.hi[o][iv] = v[at + q];
+        }
+        static const double fixed[] = {0.0, -0.0, INFINITY, -INFINITY, 3.0, -1e-300};
+        size_t nf = sizeof fixed / sizeof fixed[0];
+        for (size_t j = 0; j < ORD_T; j++) {
+            double tj = j < nf ? fixed[j] : v[(k - 1) * (j - nf) / (ORD_T - nf - 1)];
+            if (j >= nf && j % 3 == 1)
+                tj = nextafter(tj, INFINITY);
+            else if (j >= nf && j % 3 == 2)
+                tj = nextafter(tj, -INFINITY);
+            t[o][j] = tj;
+            size_t lt = 0, le = 0;
+            for (size_t i = 0; i < k; i++) {
+                lt += v[i] < tj;
+                le += v[i] <= tj;
+            }
+            want.below[o][j] = (double)lt / (double)k;
+            want.above[o][j] = (double)(k - le) / (double)k;
+        }
+    }
+    free(v);
+
+    /* One reader, then four at once on a result nobody has read yet. */
+    ord_ask(r, (const double (*)[ORD_T])t, &got[0], 0);
+    for (size_t o = 0; o < ORD_OUT; o++) {
+        for (size_t j = 0; j < ORD_P; j++)
+            ck_assert_msg(memcmp(&got[0].q[o][j], &want.q[o][j], sizeof(double)) == 0,
+                          "output %zu, p %g: %.17g != %.17g", o, ord_p(j), got[0].q[o][j], want.q[o][j]);
+        for (size_t k = 0; k < ORD_IV; k++)
+            ck_assert_msg(got[0].lo[o][k] == want.lo[o][k] && got[0].hi[o][k] == want.hi[o][k],
+                          "output %zu, interval %zu: [%.17g, %.17g] != [%.17g, %.17g]", o, k,
+                          got[0].lo[o][k], got[0].hi[o][k], want.lo[o][k], want.hi[o][k]);
+        for (size_t k = 0; k < ORD_T; k++)
+            ck_assert_msg(got[0].below[o][k] == want.below[o][k] && got[0].above[o][k] == want.above[o][k],
+                          "output %zu, t %.17g: below %.17g above %.17g, want %.17g %.17g", o, t[o][k],
+                          got[0].below[o][k], got[0].above[o][k], want.below[o][k], want.above[o][k]);
+    }
+    ck_assert_msg(memcmp(&got[0], &want, sizeof want) == 0, "one reader differs from the full sort");
+    ord_reader rd[4];
+    pthread_t th[4];
+    for (int i = 0; i < 4; i++) {
+        rd[i] = (ord_reader){fresh, (const double (*)[ORD_T])t, &got[i], i % 2};
+        ck_assert_int_eq(pthread_create(&th[i], NULL, ord_reader_main, &rd[i]), 0);
+    }
+    for (int i = 0; i < 4; i++)
+        ck_assert_int_eq(pthread_join(th[i], NULL), 0);
+    for (int i = 0; i < 4; i++)
+        ck_assert_msg(memcmp(&got[i], &want, sizeof want) == 0, "reader %d differs", i);
+    shipest_result_free(r);
+    shipest_result_free(fresh);
+    shipest_dist_free(dx);
+    shipest_dist_free(dy);
+    shipest_dist_free(du);
+    shipest_dist_free(dp);
+    shipest_model_free(m);
+    shipest_ctx_free(ctx);
 }
 END_TEST
 
@@ -505,6 +694,7 @@ Suite *test_suite(void)
     tcase_add_test(tc, test_significant_digits);
     tcase_add_test(tc, test_samples_copy_out);
     tcase_add_loop_test(tc, test_exact_quantiles_large, 0, 3);
+    tcase_add_loop_test(tc, test_order_statistics_every_reader, 0, 2);
     tcase_add_test(tc, test_nonfinite_values);
     tcase_add_test(tc, test_argument_checks);
     tcase_add_test(tc, test_table_factors_and_bindings);

@@ -1,0 +1,474 @@
+/* order.c — order statistics of kept samples: each output's finite values
+ * partitioned once at the end of a run, and a part sorted only when a
+ * reader first needs one of its ranks.
+ *
+ * Why: a full sort of every output was the largest single cost of a big
+ * run (perf at 10^7 kept trials: about a quarter of the time, plus the
+ * scratch it touched), yet readers usually ask for a handful of quantiles.
+ * The partition is one counting pass and one scatter per output, shared by
+ * the context's threads; buckets are ascending ranges of the values'
+ * order-preserving keys, so bucket b holds exactly the ranks
+ * [end[b - 1], end[b]) and sorting it in place orders them. A quantile
+ * then sorts one or two buckets of a few thousand values.
+ *
+ * Readers may run on several threads at once (the result is read-only to
+ * its users): a bucket's ready flag is loaded with acquire order, and a
+ * bucket is sorted under the result's order lock, which then stores the
+ * flag with release order, so a reader that sees the flag sees the sorted
+ * values. Nothing but the bucket sorts ever writes after the build. */
+#define _POSIX_C_SOURCE 200809L
+
+#include "mc.h"
+
+#include <math.h>
+#include <pthread.h>
+#include <string.h>
+
+struct shp_order_lock {
+    pthread_mutex_t mu;
+    double *tmp;  /* as large as the largest bucket */
+    size_t *hist; /* SHP_SORT_SCRATCH; NULL when no bucket needs it */
+};
+
+/* Buckets: up to 2^11 (the counts of a thread stay in L1/L2), about 16
+ * values each for small runs so that a quantile sorts almost nothing. */
+#define ORDER_BITS 11
+#define ORDER_BUCKETS (1u << ORDER_BITS)
+/* Fewer trials than this are partitioned by one thread: starting threads
+ * would cost more than they save. */
+#define ORDER_THREADS_FROM 65536
+
+static inline uint64_t key_of(double x)
+{
+    uint64_t u;
+    memcpy(&u, &x, sizeof u);
+    return (u >> 63) ? ~u : u | (UINT64_C(1) << 63);
+}
+
+static unsigned bit_length(uint64_t d)
+{
+    unsigned bits = 0;
+    for (; d != 0; d >>= 1)
+        bits++;
+    return bits;
+}
+
+static unsigned bucket_bits(size_t n, uint64_t kmin, uint64_t kmax)
+{
+    unsigned want = bit_length(n / 16), vary = bit_length(kmin ^ kmax);
+    want = want < ORDER_BITS ? want : ORDER_BITS;
+    return want < vary ? want : vary;
+}
+
+/* ---- the partition ---------------------------------------------------------- */
+
+/* One output partitioned by nt threads, each calling part_step(p, t, step)
+ * for step 0, 1, 2 with a barrier between steps. */
+typedef struct part {
+    const double *src;
+    size_t n, nt;
+    shp_order *od;
+    size_t *fin;          /* nt: finite values in each thread's share */
+    uint64_t *mn, *mx;    /* nt: their key range */
+    size_t *cnt;          /* nt * ORDER_BUCKETS: bucket counts per share */
+} part;
+
+static void part_geometry(const part *p, uint64_t *kmin, uint64_t *kmax, unsigned *shift,
+                          uint64_t *mask)
+{
+    size_t k = 0;
+    uint64_t mn = UINT64_MAX, mx = 0;
+    for (size_t u = 0; u < p->nt; u++) {
+        k += p->fin[u];
+        mn = p->mn[u] < mn ? p->mn[u] : mn;
+        mx = p->mx[u] > mx ? p->mx[u] : mx;
+    }
+    unsigned vary = k > 0 ? bit_length(mn ^ mx) : 0, bits = bucket_bits(k, mn, mx);
+    bits = bits < vary ? bits : vary;
+    *kmin = mn;
+    *kmax = mx;
+    *shift = vary - bits;
+    *mask = (UINT64_C(1) << bits) - 1;
+}
+
+static void part_step(const part *p, size_t t, int step, size_t *at)
+{
+    /* 64-bit products: size_t may be 32 bits */
+    const size_t lo = (size_t)((uint64_t)p->n * t / p->nt),
+                 hi = (size_t)((uint64_t)p->n * (t + 1) / p->nt);
+    size_t *cnt = p->cnt + t * ORDER_BUCKETS;
+    uint64_t kmin, kmax, mask;
+    unsigned shift;
+    switch (step) {
+    case 0: { /* finite values of this share and their key range */
+        size_t f = 0;
+        uint64_t mn = UINT64_MAX, mx = 0;
+        for (size_t i = lo; i < hi; i++)
+            if (isfinite(p->src[i])) {
+                uint64_t k = key_of(p->src[i]);
+                mn = k < mn ? k : mn;
+                mx = k > mx ? k : mx;
+                f++;
+            }
+        p->fin[t] = f;
+        p->mn[t] = mn;
+        p->mx[t] = mx;
+        return;
+    }
+    case 1: /* bucket counts of this share */
+        part_geometry(p, &kmin, &kmax, &shift, &mask);
+        memset(cnt, 0, ((size_t)mask + 1) * sizeof *cnt);
+        for (size_t i = lo; i < hi; i++)
+            if (isfinite(p->src[i]))
+                cnt[(key_of(p->src[i]) >> shift) & mask]++;
+        return;
+    default: { /* scatter: a bucket's values from earlier shares come first */
+        part_geometry(p, &kmin, &kmax, &shift, &mask);
+        shp_order *od = p->od;
+        size_t sum = 0;
+        for (size_t d = 0; d <= mask; d++) {
+            at[d] = sum;
+            for (size_t u = 0; u < p->nt; u++) {
+                size_t c = p->cnt[u * ORDER_BUCKETS + d];
+                at[d] += u < t ? c : 0;
+                sum += c;
+            }
+            if (t == 0)
+                od->end[d] = sum;
+        }
+        for (size_t i = lo; i < hi; i++)
+            if (isfinite(p->src[i]))
+                od->v[at[(key_of(p->src[i]) >> shift) & mask]++] = p->src[i];
+        if (t == 0) {
+            od->n = sum;
+            od->nb = (size_t)mask + 1;
+            od->shift = shift;
+            od->kmin = kmin;
+            od->kmax = kmax;
+        }
+        return;
+    }
+    }
+}
+
+/* A barrier whose number of parties is set once the threads exist (a
+ * thread that cannot be started is simply not waited for). */
+typedef struct gate {
+    int threaded; /* set before any thread starts; 0: no locking at all */
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    size_t parties, waiting;
+    unsigned long phase;
+} gate;
+
+static void gate_release_locked(gate *g)
+{
+    g->waiting = 0;
+    g->phase++;
+    pthread_cond_broadcast(&g->cv);
+}
+
+static void gate_wait(gate *g)
+{
+    if (!g->threaded)
+        return;
+    pthread_mutex_lock(&g->mu);
+    unsigned long phase = g->phase;
+    if (++g->waiting >= g->parties)
+        gate_release_locked(g);
+    else
+        while (phase == g->phase)
+            pthread_cond_wait(&g->cv, &g->mu);
+    pthread_mutex_unlock(&g->mu);
+}
+
+typedef struct job {
+    part *parts;       /* one per output */
+    size_t n_out, t;
+    size_t *at;        /* ORDER_BUCKETS */
+    gate *g;
+    pthread_t th;
+} job;
+
+static void run_job(job *j)
+{
+    for (size_t o = 0; o < j->n_out; o++)
+        for (int step = 0; step < 3; step++) {
+            part_step(&j->parts[o], j->t, step, j->at);
+            gate_wait(j->g);
+        }
+}
+
+static void *job_thread(void *arg)
+{
+    job *j = arg;
+    gate_wait(j->g); /* until the caller knows how many threads started */
+    run_job(j);
+    return NULL;
+}
+
+/* Partition every output with nt threads (the caller's included). */
+static void partition(part *parts, size_t n_out, size_t nt, job *jobs, gate *g)
+{
+    size_t started = 1;
+    for (size_t t = 0; t < nt; t++) {
+        jobs[t].parts = parts;
+        jobs[t].n_out = n_out;
+        jobs[t].t = t;
+        jobs[t].g = g;
+        if (t > 0 && started == t && pthread_create(&jobs[t].th, NULL, job_thread, &jobs[t]) == 0)
+            started++;
+    }
+    /* Shares for the threads that started (the others never run); set
+     * before the gate opens, so every thread reads the same number. */
+    for (size_t o = 0; o < n_out; o++)
+        parts[o].nt = started;
+    if (g->threaded) { /* let the threads that started go */
+        pthread_mutex_lock(&g->mu);
+        g->parties = started;
+        if (++g->waiting >= started)
+            gate_release_locked(g);
+        else
+            while (g->phase == 0)
+                pthread_cond_wait(&g->cv, &g->mu);
+        pthread_mutex_unlock(&g->mu);
+    }
+    run_job(&jobs[0]);
+    for (size_t t = 1; t < started; t++)
+        pthread_join(jobs[t].th, NULL);
+}
+
+/* ---- build and free ---------------------------------------------------------- */
+
+static void order_init(shp_order *od)
+{
+    memset(od, 0, sizeof *od);
+}
+
+void shp_order_free(shipest_ctx *ctx, shipest_result *r)
+{
+    for (size_t o = 0; r->out != NULL && o < r->n_out; o++) {
+        shp_order *od = &r->out[o].ord;
+        shp_free(ctx, od->v);
+        shp_free(ctx, od->end);
+        shp_free(ctx, (void *)od->ready);
+        order_init(od);
+    }
+    shp_order_lock *lk = r->order_lock;
+    if (lk != NULL) {
+        pthread_mutex_destroy(&lk->mu);
+        shp_free(ctx, lk->tmp);
+        shp_free(ctx, lk->hist);
+        shp_free(ctx, lk);
+        r->order_lock = NULL;
+    }
+}
+
+/* The lock and the bucket sorts' scratch, sized by the largest bucket. */
+static shipest_status lock_new(shipest_ctx *ctx, shipest_result *r)
+{
+    size_t big = 1;
+    for (size_t o = 0; o < r->n_out; o++) {
+        const shp_order *od = &r->out[o].ord;
+        for (size_t b = 0, start = 0; b < od->nb; start = od->end[b], b++)
+            big = od->end[b] - start > big ? od->end[b] - start : big;
+    }
+    shp_order_lock *lk = shp_calloc(ctx, 1, sizeof *lk);
+    if (lk == NULL)
+        return SHIPEST_ENOMEM;
+    lk->tmp = shp_alloc_array(ctx, big, sizeof *lk->tmp);
+    /* shp_sort_doubles needs its counts only above 2048 values */
+    lk->hist = big > 2048 ? shp_alloc_array(ctx, SHP_SORT_SCRATCH, sizeof *lk->hist) : NULL;
+    if (lk->tmp == NULL || (big > 2048 && lk->hist == NULL)) {
+        shp_free(ctx, lk->tmp);
+        shp_free(ctx, lk->hist);
+        shp_free(ctx, lk);
+        return SHIPEST_ENOMEM;
+    }
+    if (pthread_mutex_init(&lk->mu, NULL) != 0) {
+        shp_free(ctx, lk->tmp);
+        shp_free(ctx, lk->hist);
+        shp_free(ctx, lk);
+        return shp_error(ctx, SHIPEST_ENOMEM, "cannot create a mutex");
+    }
+    r->order_lock = lk;
+    return SHIPEST_OK;
+}
+
+shipest_status shp_order_build(shipest_ctx *ctx, shipest_result *r)
+{
+    shp_order_free(ctx, r);
+    if (!r->kept || r->n_out == 0)
+        return SHIPEST_OK;
+    size_t n = (size_t)r->trials, nt = (size_t)ctx->threads;
+    if (nt < 1 || n < ORDER_THREADS_FROM)
+        nt = 1;
+    shipest_status st = SHIPEST_ENOMEM;
+    gate g;
+    g.threaded = 0;
+    g.parties = nt;
+    g.waiting = 0;
+    g.phase = 0;
+    if (nt > 1) {
+        if (pthread_mutex_init(&g.mu, NULL) != 0)
+            nt = 1;
+        else if (pthread_cond_init(&g.cv, NULL) != 0) {
+            pthread_mutex_destroy(&g.mu);
+            nt = 1;
+        } else
+            g.threaded = 1;
+    }
+    part *parts = shp_calloc(ctx, r->n_out, sizeof *parts);
+    job *jobs = shp_calloc(ctx, nt, sizeof *jobs);
+    size_t *fin = shp_alloc_array(ctx, nt, sizeof *fin);
+    uint64_t *mn = shp_alloc_array(ctx, 2 * nt, sizeof *mn);
+    size_t *cnt = shp_alloc_array(ctx, 2 * nt * ORDER_BUCKETS, sizeof *cnt);
+    if (parts == NULL || jobs == NULL || fin == NULL || mn == NULL || cnt == NULL)
+        goto done;
+    for (size_t o = 0; o < r->n_out; o++) {
+        shp_order *od = &r->out[o].ord;
+        od->v = shp_alloc_array(ctx, n ? n : 1, sizeof *od->v);
+        od->end = shp_alloc_array(ctx, ORDER_BUCKETS, sizeof *od->end);
+        od->ready = shp_alloc_array(ctx, ORDER_BUCKETS, sizeof *od->ready);
+        if (od->v == NULL || od->end == NULL || od->ready == NULL)
+            goto done;
+        parts[o] = (part){r->kept_mem + (size_t)r->kept_cap * o, n, nt, od, fin, mn, mn + nt, cnt};
+    }
+    for (size_t t = 0; t < nt; t++)
+        jobs[t].at = cnt + (nt + t) * ORDER_BUCKETS;
+    partition(parts, r->n_out, nt, jobs, &g);
+    for (size_t o = 0; o < r->n_out; o++) {
+        shp_order *od = &r->out[o].ord;
+        for (size_t b = 0, start = 0; b < od->nb; start = od->end[b], b++)
+            atomic_init(&od->ready[b], od->end[b] - start < 2);
+    }
+    st = lock_new(ctx, r);
+done:
+    if (st != SHIPEST_OK)
+        shp_order_free(ctx, r);
+    shp_free(ctx, parts);
+    shp_free(ctx, jobs);
+    shp_free(ctx, fin);
+    shp_free(ctx, mn);
+    shp_free(ctx, cnt);
+    if (g.threaded) {
+        pthread_cond_destroy(&g.cv);
+        pthread_mutex_destroy(&g.mu);
+    }
+    return st;
+}
+
+/* ---- readers ---------------------------------------------------------------- */
+
+static void ready_bucket(const shipest_result *r, const shp_order *od, size_t b)
+{
+    if (atomic_load_explicit(&od->ready[b], memory_order_acquire))
+        return;
+    shp_order_lock *lk = r->order_lock;
+    pthread_mutex_lock(&lk->mu);
+    if (!atomic_load_explicit(&od->ready[b], memory_order_relaxed)) {
+        size_t start = b > 0 ? od->end[b - 1] : 0;
+        shp_sort_doubles(od->v + start, lk->tmp, od->end[b] - start, lk->hist);
+        atomic_store_explicit(&od->ready[b], 1, memory_order_release);
+    }
+    pthread_mutex_unlock(&lk->mu);
+}
+
+/* The bucket holding rank k < n: the first with end > k. */
+static size_t bucket_of_rank(const shp_order *od, size_t k)
+{
+    size_t a = 0, b = od->nb - 1;
+    while (a < b) {
+        size_t mid = a + (b - a) / 2;
+        if (od->end[mid] > k)
+            b = mid;
+        else
+            a = mid + 1;
+    }
+    return a;
+}
+
+/* Ranks [k0, k1) sorted in place (k0 < k1 <= n). */
+static void ready_ranks(const shipest_result *r, const shp_order *od, size_t k0, size_t k1)
+{
+    for (size_t b = bucket_of_rank(od, k0), last = bucket_of_rank(od, k1 - 1); b <= last; b++)
+        ready_bucket(r, od, b);
+}
+
+static double at_rank(const shipest_result *r, const shp_order *od, size_t k)
+{
+    ready_bucket(r, od, bucket_of_rank(od, k));
+    return od->v[k];
+}
+
+double shp_order_quantile(const shipest_result *r, size_t o, double p)
+{
+    /* Hyndman-Fan type 7 */
+    const shp_order *od = &r->out[o].ord;
+    double h = (double)(od->n - 1) * p, f = floor(h);
+    size_t i = (size_t)f;
+    if (i + 1 >= od->n)
+        return at_rank(r, od, od->n - 1);
+    double a = at_rank(r, od, i), b = at_rank(r, od, i + 1);
+    return a + (h - f) * (b - a);
+}
+
+void shp_order_interval(const shipest_result *r, size_t o, double p, int shortest, double *lo,
+                        double *hi)
+{
+    /* JCGM 101 7.7: q = pM if integer, else floor(pM + 1/2); the interval
+     * is [y_(r), y_(r+q)] with 1-based r. */
+    const shp_order *od = &r->out[o].ord;
+    size_t n = od->n;
+    double pm = p * (double)n;
+    size_t q = (size_t)(pm == floor(pm) ? pm : floor(pm + 0.5));
+    if (q >= n)
+        q = n - 1;
+    size_t at; /* 0-based r */
+    if (!shortest) {
+        size_t mq = n - q;
+        at = mq % 2 == 0 ? mq / 2 : (mq + 1) / 2;
+        at = at > 0 ? at - 1 : 0;
+    } else {
+        /* Every candidate end lies in the lowest n - q or the highest
+         * n - q ranks. */
+        ready_ranks(r, od, 0, n - q);
+        ready_ranks(r, od, q, n);
+        const double *v = od->v;
+        at = 0;
+        double best = v[q] - v[0];
+        for (size_t i = 1; i + q < n; i++) {
+            double w = v[i + q] - v[i];
+            if (w < best) {
+                best = w;
+                at = i;
+            }
+        }
+    }
+    *lo = at_rank(r, od, at);
+    *hi = at_rank(r, od, at + q);
+}
+
+size_t shp_order_count_le(const shipest_result *r, size_t o, double t, int strict)
+{
+    /* In keys: strict counts keys below that of t, else keys up to it; a
+     * zero t stands for both zeros (-0 < +0 as keys, equal as values). */
+    const shp_order *od = &r->out[o].ord;
+    uint64_t tk = key_of(t == 0 ? (strict ? -0.0 : 0.0) : t);
+    if (od->n == 0 || (strict ? tk <= od->kmin : tk < od->kmin))
+        return 0;
+    if (strict ? tk > od->kmax : tk >= od->kmax)
+        return od->n;
+    size_t b = (size_t)((tk >> od->shift) & (od->nb - 1));
+    ready_bucket(r, od, b);
+    size_t a = b > 0 ? od->end[b - 1] : 0, e = od->end[b]; /* first rank not counted */
+    while (a < e) {
+        size_t mid = a + (e - a) / 2;
+        uint64_t k = key_of(od->v[mid]);
+        if (strict ? k < tk : k <= tk)
+            a = mid + 1;
+        else
+            e = mid;
+    }
+    return a;
+}
