@@ -139,7 +139,7 @@ typedef struct shp_order {
     size_t *end;          /* nb: where each bucket ends */
     atomic_uchar *ready;  /* nb: bucket sorted */
     unsigned shift;       /* bucket of a key k in [kmin, kmax]: (k >> shift) & (nb - 1) */
-    uint64_t kmin, kmax;  /* key range of the values */
+    uint64_t kmin, kmax;  /* key range (from the moments); keys outside go to the end buckets */
 } shp_order;
 typedef struct shp_order_lock shp_order_lock;
 

@@ -53,42 +53,25 @@ static unsigned bit_length(uint64_t d)
     return bits;
 }
 
-static unsigned bucket_bits(size_t n, uint64_t kmin, uint64_t kmax)
-{
-    unsigned want = bit_length(n / 16), vary = bit_length(kmin ^ kmax);
-    want = want < ORDER_BITS ? want : ORDER_BITS;
-    return want < vary ? want : vary;
-}
-
 /* ---- the partition ---------------------------------------------------------- */
 
 /* One output partitioned by nt threads, each calling part_step(p, t, step)
- * for step 0, 1, 2 with a barrier between steps. */
+ * for step 0 and 1 with a barrier between steps. The key range comes from
+ * the run's exact moments (min and max of the finite values) and the
+ * range-edge fragments, so one counting pass suffices; a key outside it
+ * (an image whose moments lie) goes to the first or last bucket, where it
+ * belongs anyway, so the order stays right whatever the range says. */
 typedef struct part {
     const double *src;
     size_t n, nt;
-    shp_order *od;
-    size_t *fin;          /* nt: finite values in each thread's share */
-    uint64_t *mn, *mx;    /* nt: their key range */
+    shp_order *od;        /* its geometry set before the steps */
     size_t *cnt;          /* nt * ORDER_BUCKETS: bucket counts per share */
 } part;
 
-static void part_geometry(const part *p, uint64_t *kmin, uint64_t *kmax, unsigned *shift,
-                          uint64_t *mask)
+/* The bucket of key k; keys outside [kmin, kmax] go to the end buckets. */
+static inline size_t bucket_of(const shp_order *od, uint64_t k)
 {
-    size_t k = 0;
-    uint64_t mn = UINT64_MAX, mx = 0;
-    for (size_t u = 0; u < p->nt; u++) {
-        k += p->fin[u];
-        mn = p->mn[u] < mn ? p->mn[u] : mn;
-        mx = p->mx[u] > mx ? p->mx[u] : mx;
-    }
-    unsigned vary = k > 0 ? bit_length(mn ^ mx) : 0, bits = bucket_bits(k, mn, mx);
-    bits = bits < vary ? bits : vary;
-    *kmin = mn;
-    *kmax = mx;
-    *shift = vary - bits;
-    *mask = (UINT64_C(1) << bits) - 1;
+    return k < od->kmin ? 0 : k > od->kmax ? od->nb - 1 : (size_t)((k >> od->shift) & (od->nb - 1));
 }
 
 static void part_step(const part *p, size_t t, int step, size_t *at)
@@ -97,58 +80,58 @@ static void part_step(const part *p, size_t t, int step, size_t *at)
     const size_t lo = (size_t)((uint64_t)p->n * t / p->nt),
                  hi = (size_t)((uint64_t)p->n * (t + 1) / p->nt);
     size_t *cnt = p->cnt + t * ORDER_BUCKETS;
-    uint64_t kmin, kmax, mask;
-    unsigned shift;
-    switch (step) {
-    case 0: { /* finite values of this share and their key range */
-        size_t f = 0;
-        uint64_t mn = UINT64_MAX, mx = 0;
-        for (size_t i = lo; i < hi; i++)
-            if (isfinite(p->src[i])) {
-                uint64_t k = key_of(p->src[i]);
-                mn = k < mn ? k : mn;
-                mx = k > mx ? k : mx;
-                f++;
-            }
-        p->fin[t] = f;
-        p->mn[t] = mn;
-        p->mx[t] = mx;
-        return;
-    }
-    case 1: /* bucket counts of this share */
-        part_geometry(p, &kmin, &kmax, &shift, &mask);
-        memset(cnt, 0, ((size_t)mask + 1) * sizeof *cnt);
+    shp_order *od = p->od;
+    if (step == 0) { /* bucket counts of this share */
+        memset(cnt, 0, od->nb * sizeof *cnt);
         for (size_t i = lo; i < hi; i++)
             if (isfinite(p->src[i]))
-                cnt[(key_of(p->src[i]) >> shift) & mask]++;
+                cnt[bucket_of(od, key_of(p->src[i]))]++;
         return;
-    default: { /* scatter: a bucket's values from earlier shares come first */
-        part_geometry(p, &kmin, &kmax, &shift, &mask);
-        shp_order *od = p->od;
-        size_t sum = 0;
-        for (size_t d = 0; d <= mask; d++) {
-            at[d] = sum;
-            for (size_t u = 0; u < p->nt; u++) {
-                size_t c = p->cnt[u * ORDER_BUCKETS + d];
-                at[d] += u < t ? c : 0;
-                sum += c;
+    }
+    /* scatter: a bucket's values from earlier shares come first */
+    size_t sum = 0;
+    for (size_t d = 0; d < od->nb; d++) {
+        at[d] = sum;
+        for (size_t u = 0; u < p->nt; u++) {
+            size_t c = p->cnt[u * ORDER_BUCKETS + d];
+            at[d] += u < t ? c : 0;
+            sum += c;
+        }
+        if (t == 0)
+            od->end[d] = sum;
+    }
+    for (size_t i = lo; i < hi; i++)
+        if (isfinite(p->src[i]))
+            od->v[at[bucket_of(od, key_of(p->src[i]))]++] = p->src[i];
+    if (t == 0)
+        od->n = sum;
+}
+
+/* Key range of output o's finite kept values, and the bucket geometry. */
+static void part_geometry(const shipest_result *r, size_t o, shp_order *od)
+{
+    double lo = r->acc.mom[o].min, hi = r->acc.mom[o].max;
+    uint64_t finite = r->acc.mom[o].n;
+    for (size_t f = 0; f < r->n_frag; f++)
+        for (uint32_t j = 0; j < r->frag[f].n; j++) {
+            double x = r->frag[f].v[o * SHP_CHUNK + j];
+            if (isfinite(x)) {
+                lo = x < lo ? x : lo;
+                hi = x > hi ? x : hi;
+                finite++;
             }
-            if (t == 0)
-                od->end[d] = sum;
         }
-        for (size_t i = lo; i < hi; i++)
-            if (isfinite(p->src[i]))
-                od->v[at[(key_of(p->src[i]) >> shift) & mask]++] = p->src[i];
-        if (t == 0) {
-            od->n = sum;
-            od->nb = (size_t)mask + 1;
-            od->shift = shift;
-            od->kmin = kmin;
-            od->kmax = kmax;
-        }
-        return;
-    }
-    }
+    if (!(lo <= hi))
+        lo = hi = 0; /* no finite values */
+    /* -0 and +0 compare equal but have different keys: take both */
+    od->kmin = key_of(lo == 0 ? -0.0 : lo);
+    od->kmax = key_of(hi == 0 ? 0.0 : hi);
+    /* about 16 values a bucket, at most 2^11 buckets, no more bits than vary */
+    unsigned vary = bit_length(od->kmin ^ od->kmax), bits = bit_length(finite / 16);
+    bits = bits < ORDER_BITS ? bits : ORDER_BITS;
+    bits = bits < vary ? bits : vary;
+    od->shift = vary - bits;
+    od->nb = (size_t)1 << bits;
 }
 
 /* A barrier whose number of parties is set once the threads exist (a
@@ -193,7 +176,7 @@ typedef struct job {
 static void run_job(job *j)
 {
     for (size_t o = 0; o < j->n_out; o++)
-        for (int step = 0; step < 3; step++) {
+        for (int step = 0; step < 2; step++) {
             part_step(&j->parts[o], j->t, step, j->at);
             gate_wait(j->g);
         }
@@ -320,10 +303,8 @@ shipest_status shp_order_build(shipest_ctx *ctx, shipest_result *r)
     }
     part *parts = shp_calloc(ctx, r->n_out, sizeof *parts);
     job *jobs = shp_calloc(ctx, nt, sizeof *jobs);
-    size_t *fin = shp_alloc_array(ctx, nt, sizeof *fin);
-    uint64_t *mn = shp_alloc_array(ctx, 2 * nt, sizeof *mn);
     size_t *cnt = shp_alloc_array(ctx, 2 * nt * ORDER_BUCKETS, sizeof *cnt);
-    if (parts == NULL || jobs == NULL || fin == NULL || mn == NULL || cnt == NULL)
+    if (parts == NULL || jobs == NULL || cnt == NULL)
         goto done;
     for (size_t o = 0; o < r->n_out; o++) {
         shp_order *od = &r->out[o].ord;
@@ -332,7 +313,12 @@ shipest_status shp_order_build(shipest_ctx *ctx, shipest_result *r)
         od->ready = shp_alloc_array(ctx, ORDER_BUCKETS, sizeof *od->ready);
         if (od->v == NULL || od->end == NULL || od->ready == NULL)
             goto done;
-        parts[o] = (part){r->kept_mem + (size_t)r->kept_cap * o, n, nt, od, fin, mn, mn + nt, cnt};
+        parts[o].src = r->kept_mem + (size_t)r->kept_cap * o;
+        parts[o].n = n;
+        parts[o].nt = nt;
+        parts[o].od = od;
+        parts[o].cnt = cnt;
+        part_geometry(r, o, od);
     }
     for (size_t t = 0; t < nt; t++)
         jobs[t].at = cnt + (nt + t) * ORDER_BUCKETS;
@@ -348,8 +334,6 @@ done:
         shp_order_free(ctx, r);
     shp_free(ctx, parts);
     shp_free(ctx, jobs);
-    shp_free(ctx, fin);
-    shp_free(ctx, mn);
     shp_free(ctx, cnt);
     if (g.threaded) {
         pthread_cond_destroy(&g.cv);
@@ -455,11 +439,10 @@ size_t shp_order_count_le(const shipest_result *r, size_t o, double t, int stric
      * zero t stands for both zeros (-0 < +0 as keys, equal as values). */
     const shp_order *od = &r->out[o].ord;
     uint64_t tk = key_of(t == 0 ? (strict ? -0.0 : 0.0) : t);
-    if (od->n == 0 || (strict ? tk <= od->kmin : tk < od->kmin))
+    if (od->n == 0)
         return 0;
-    if (strict ? tk > od->kmax : tk >= od->kmax)
-        return od->n;
-    size_t b = (size_t)((tk >> od->shift) & (od->nb - 1));
+    /* Buckets before t's hold smaller keys only, those after larger ones. */
+    size_t b = bucket_of(od, tk);
     ready_bucket(r, od, b);
     size_t a = b > 0 ? od->end[b - 1] : 0, e = od->end[b]; /* first rank not counted */
     while (a < e) {
