@@ -280,6 +280,8 @@ static void collect(const plan *p, worker *w, uint64_t t0, size_t m)
     }
     shp_reservoir *res = &w->acc->res;
     for (size_t j = 0; j < m; j++) {
+        /* One compare against the threshold; the slots are touched only by
+         * the few trials that pass it. */
         uint64_t key = shp_trial_key(t0 + j);
         if (!shp_reservoir_wants(res, key))
             continue;

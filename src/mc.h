@@ -102,29 +102,66 @@ void shp_sketch_foreach(const shp_sketch *s, void (*fn)(void *, double, uint64_t
 
 /* ---- sensitivity subsample (sensitivity.c) ----------------------------------
  * The trials with the SHP_SENS_CAP smallest keys hash(trial): a canonical,
- * exactly mergeable, bounded sample (all trials while there are fewer). */
+ * exactly mergeable, bounded sample (all trials while there are fewer).
+ *
+ * Kept by amortised selection, not a heap: slots fill up to 2 * cap; when
+ * they are full the cap smallest keys are selected (one radix select, rows
+ * moved once) and the largest of them becomes the threshold. A trial is a
+ * candidate only when key <= lim, one compare that touches no slot. The
+ * sample is the cap smallest keys among the slots; the slot order is
+ * history, so shp_reservoir_settle() puts the sample in canonical order
+ * (ascending trial) before anything looks at the slots. Keys are distinct
+ * (trials are, and the key is a bijection). */
 #define SHP_SENS_CAP 32768
+/* Slots for a sample of cap: twice, so each selection pays for cap inserts. */
+#define SHP_RES_SLOTS(cap) (2 * (size_t)(cap))
 
 typedef struct shp_reservoir {
-    size_t cap, n, width;
-    uint64_t *key;    /* per slot */
-    uint64_t *trial;  /* per slot */
-    uint32_t *heap;   /* max-heap of slots by key */
-    double *row;      /* per slot, width values */
+    size_t cap, n, width; /* sample size, slots in use (up to 2 * cap), values per row */
+    uint64_t lim;         /* candidates have key <= lim (UINT64_MAX before a selection) */
+    uint64_t *key;        /* per slot */
+    uint64_t *trial;      /* per slot */
+    double *row;          /* per slot, width values */
 } shp_reservoir;
 
-uint64_t shp_trial_key(uint64_t trial);
-/* Storage: key, trial (cap each), heap (cap), row (cap * width). */
-void shp_reservoir_init(shp_reservoir *r, size_t cap, size_t width, uint64_t *key,
-                        uint64_t *trial, uint32_t *heap, double *row);
-/* Would a trial with this key enter? */
+/* splitmix64 finaliser: a bijection, so keys never tie. Inline: it runs
+ * for every trial. */
+static inline uint64_t shp_trial_key(uint64_t trial)
+{
+    uint64_t z = trial + UINT64_C(0x9e3779b97f4a7c15);
+    z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
+    z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
+    return z ^ (z >> 31);
+}
+
+/* Storage for cap >= 1: mem holds 2 * SHP_RES_SLOTS(cap) uint64_t (keys,
+ * then trials), row SHP_RES_SLOTS(cap) * width doubles. */
+void shp_reservoir_init(shp_reservoir *r, size_t cap, size_t width, uint64_t *mem, double *row);
+/* Keep only the cap smallest keys (when more slots are in use). */
+void shp_reservoir_select(shp_reservoir *r);
+/* Might a trial with this key enter? False only for keys that cannot: lim
+ * lags the sample's largest key until the next selection. */
 static inline int shp_reservoir_wants(const shp_reservoir *r, uint64_t key)
 {
-    return r->n < r->cap || key < r->key[r->heap[0]];
+    return key <= r->lim;
 }
-/* Returns the row to fill for the trial (call only when wants). */
-double *shp_reservoir_insert(shp_reservoir *r, uint64_t key, uint64_t trial);
+/* Returns the row to fill for the trial (call when wants; a key that no
+ * longer can enter after a selection only takes a slot). */
+static inline double *shp_reservoir_insert(shp_reservoir *r, uint64_t key, uint64_t trial)
+{
+    if (r->n == SHP_RES_SLOTS(r->cap))
+        shp_reservoir_select(r);
+    size_t s = r->n++;
+    r->key[s] = key;
+    r->trial[s] = trial;
+    return r->row + s * r->width;
+}
+/* Add b's sample to a's (b may hold more slots than its sample). */
 void shp_reservoir_merge(shp_reservoir *a, const shp_reservoir *b);
+/* Select, then order the sample by trial: afterwards slots 0..n-1 are the
+ * sample in canonical order (what shp_sensitivity and serialize.c read).
+ * SHIPEST_ENOMEM leaves the sample intact, selected but not ordered. */
+shipest_status shp_reservoir_settle(shipest_ctx *ctx, shp_reservoir *r);
 
 /* ---- kept values in order (order.c) ---------------------------------------------
  * An output's finite kept values partitioned into buckets that ascend by
@@ -183,7 +220,6 @@ typedef struct shp_acc {
     uint64_t *sk_mem;
     shp_reservoir res;
     uint64_t *res_mem;  /* key + trial */
-    uint32_t *res_heap;
     double *res_row;
     uint64_t *bind;     /* n_bind * SHP_MAX_ARGS counts */
 } shp_acc;

@@ -30,12 +30,10 @@ static shipest_status acc_alloc_cap(shipest_ctx *ctx, const shipest_result *r, i
     memset(a, 0, sizeof *a);
     size_t width = SHP_RES_WIDTH(r);
     a->mom = shp_alloc_array(ctx, r->n_out ? r->n_out : 1, sizeof *a->mom);
-    a->res_mem = shp_alloc_array(ctx, 2 * cap, sizeof *a->res_mem);
-    a->res_heap = shp_alloc_array(ctx, cap, sizeof *a->res_heap);
-    a->res_row = shp_alloc_array(ctx, cap * (width ? width : 1), sizeof *a->res_row);
+    a->res_mem = shp_alloc_array(ctx, 2 * SHP_RES_SLOTS(cap), sizeof *a->res_mem);
+    a->res_row = shp_alloc_array(ctx, SHP_RES_SLOTS(cap) * (width ? width : 1), sizeof *a->res_row);
     a->bind = shp_calloc(ctx, r->n_bind * SHP_MAX_ARGS + 1, sizeof *a->bind);
-    if (a->mom == NULL || a->res_mem == NULL || a->res_heap == NULL || a->res_row == NULL ||
-        a->bind == NULL)
+    if (a->mom == NULL || a->res_mem == NULL || a->res_row == NULL || a->bind == NULL)
         goto fail;
     if (sketched && r->n_out > 0) {
         a->sk = shp_alloc_array(ctx, r->n_out, sizeof *a->sk);
@@ -47,7 +45,7 @@ static shipest_status acc_alloc_cap(shipest_ctx *ctx, const shipest_result *r, i
     }
     for (size_t o = 0; o < r->n_out; o++)
         shp_moments_init(&a->mom[o]);
-    shp_reservoir_init(&a->res, cap, width, a->res_mem, a->res_mem + cap, a->res_heap, a->res_row);
+    shp_reservoir_init(&a->res, cap, width, a->res_mem, a->res_row);
     return SHIPEST_OK;
 fail:
     shp_acc_free(ctx, a);
@@ -68,7 +66,6 @@ void shp_acc_free(shipest_ctx *ctx, shp_acc *a)
     shp_free(ctx, a->sk);
     shp_free(ctx, a->sk_mem);
     shp_free(ctx, a->res_mem);
-    shp_free(ctx, a->res_heap);
     shp_free(ctx, a->res_row);
     shp_free(ctx, a->bind);
     memset(a, 0, sizeof *a);
@@ -592,24 +589,20 @@ static shipest_status grow_reservoir(shipest_ctx *ctx, shipest_result *r, size_t
     if (r->acc.res.cap >= cap)
         return SHIPEST_OK;
     size_t width = SHP_RES_WIDTH(r);
-    uint64_t *mem = shp_alloc_array(ctx, 2 * cap, sizeof *mem);
-    uint32_t *heap = shp_alloc_array(ctx, cap, sizeof *heap);
-    double *row = shp_alloc_array(ctx, cap * (width ? width : 1), sizeof *row);
-    if (mem == NULL || heap == NULL || row == NULL) {
+    uint64_t *mem = shp_alloc_array(ctx, 2 * SHP_RES_SLOTS(cap), sizeof *mem);
+    double *row = shp_alloc_array(ctx, SHP_RES_SLOTS(cap) * (width ? width : 1), sizeof *row);
+    if (mem == NULL || row == NULL) {
         shp_free(ctx, mem);
-        shp_free(ctx, heap);
         shp_free(ctx, row);
         return SHIPEST_ENOMEM;
     }
     shp_reservoir nr;
-    shp_reservoir_init(&nr, cap, width, mem, mem + cap, heap, row);
+    shp_reservoir_init(&nr, cap, width, mem, row);
     shp_reservoir_merge(&nr, &r->acc.res);
     shp_free(ctx, r->acc.res_mem);
-    shp_free(ctx, r->acc.res_heap);
     shp_free(ctx, r->acc.res_row);
     r->acc.res = nr;
     r->acc.res_mem = mem;
-    r->acc.res_heap = heap;
     r->acc.res_row = row;
     return SHIPEST_OK;
 }

@@ -285,6 +285,9 @@ static void emit(writer *w, const shipest_result *r)
             put_store(w, &s->neg);
         }
     }
+    /* Finalising settled the subsample (shp_reservoir_settle): res->n rows
+     * in ascending trial order, the same bytes for the same set of trials
+     * whatever the threads, blocks or merges that made it. */
     const shp_reservoir *res = &r->acc.res;
     for (size_t s = 0; s < res->n; s++) {
         put_u64(w, res->trial[s]);
@@ -676,6 +679,9 @@ static shipest_status read_body(reader *rd, shipest_result *r, uint64_t n_ranges
     uint64_t *sorted = shp_alloc_array(ctx, (size_t)n_res + 1, sizeof *sorted);
     if (sorted == NULL)
         return SHIPEST_ENOMEM;
+    /* Rows in any order (images of earlier builds were in slot order);
+     * n_res <= cap, so every row gets a slot, and finalising settles them
+     * into trial order. */
     shp_reservoir *res = &r->acc.res;
     for (uint32_t s = 0; s < n_res; s++) {
         uint64_t t = get_u64(rd, "subsample");

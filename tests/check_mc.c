@@ -354,6 +354,222 @@ START_TEST(test_determinism_lhs)
 }
 END_TEST
 
+/* ---- the sensitivity subsample across many selections ------------------------ */
+
+/* A result's image (free() it). */
+static unsigned char *image_of(const shipest_result *r, size_t *len)
+{
+    ck_assert_int_eq(shipest_result_serialize(r, NULL, 0, len), SHIPEST_OK);
+    unsigned char *img = malloc(*len);
+    ck_assert_ptr_nonnull(img);
+    size_t len2 = 0;
+    ck_assert_int_eq(shipest_result_serialize(r, img, *len, &len2), SHIPEST_OK);
+    ck_assert_uint_eq(len2, *len);
+    return img;
+}
+
+static uint64_t le(const unsigned char *p, int bytes)
+{
+    uint64_t v = 0;
+    for (int i = 0; i < bytes; i++)
+        v |= (uint64_t)p[i] << (8 * i);
+    return v;
+}
+
+/* The subsample rows of an image (docs/serialization.md: R rows of a u64
+ * trial and O + S doubles, just before the checksum); checks that their
+ * trials ascend. */
+static const unsigned char *subsample_rows(const unsigned char *img, size_t len, size_t *bytes)
+{
+    size_t row = 8 + 8 * (size_t)(le(img + 48, 4) + le(img + 52, 4)), rows = (size_t)le(img + 60, 4);
+    uint64_t trials = le(img + 64, 8);
+    ck_assert_uint_eq(rows, trials < 32768 ? trials : 32768);
+    *bytes = rows * row;
+    ck_assert_uint_ge(len, *bytes + 8);
+    const unsigned char *p = img + len - 8 - *bytes;
+    for (size_t i = 1; i < rows; i++)
+        ck_assert_msg(le(p + (i - 1) * row, 8) < le(p + i * row, 8), "subsample row %zu out of order", i);
+    return p;
+}
+
+/* Sensitivity shares and correlations bit for bit. */
+static void assert_same_sensitivity(const shipest_result *a, const shipest_result *b)
+{
+    for (size_t i = 0; i < shipest_result_output_count(a); i++) {
+        size_t nk = shipest_result_sensitivity_count(a, i);
+        ck_assert_uint_eq(nk, shipest_result_sensitivity_count(b, i));
+        for (size_t k = 0; k < nk; k++) {
+            const char *na, *nb;
+            double sa, sb, ra, rb;
+            ck_assert_int_eq(shipest_result_sensitivity(a, i, k, &na, &sa, &ra), SHIPEST_OK);
+            ck_assert_int_eq(shipest_result_sensitivity(b, i, k, &nb, &sb, &rb), SHIPEST_OK);
+            ck_assert_str_eq(na, nb);
+            ck_assert_msg(memcmp(&sa, &sb, sizeof sa) == 0 && memcmp(&ra, &rb, sizeof ra) == 0,
+                          "output %zu, input %zu: share %.17g vs %.17g, rho %.17g vs %.17g", i, k,
+                          sa, sb, ra, rb);
+        }
+    }
+}
+
+START_TEST(test_sensitivity_sample_many_selections)
+{
+    /* 300,007 trials: every reservoir, on every thread and in every piece
+     * above 2 x 32768 trials, fills its slots and selects several times
+     * (once per doubling of the trials it has seen). The sample must still
+     * be exactly the 32768 smallest keys of all trials: sensitivity bit for
+     * bit as one run on one thread, and the same subsample rows, in
+     * ascending trial order, in every image. */
+    uint64_t n = getenv("SHIPEST_TEST_VALGRIND") != NULL ? 140009 : 300007;
+    shipest_ctx *ctx = new_ctx();
+    shipest_model *m;
+    ck_assert_int_eq(build_basic(ctx, &m), SHIPEST_OK);
+    set_int(ctx, SHIPEST_OPT_THREADS, 1);
+    shipest_result *ref = run_range(ctx, m, 0, n, 0);
+    size_t len_ref, sub_ref;
+    unsigned char *img_ref = image_of(ref, &len_ref);
+    const unsigned char *rows_ref = subsample_rows(img_ref, len_ref, &sub_ref);
+
+    /* Threads and blocks: the whole image is the same. */
+    const int64_t threads[2] = {2, 3}, blocks[2] = {64, 1000};
+    for (int k = 0; k < 2; k++) {
+        set_int(ctx, SHIPEST_OPT_THREADS, threads[k]);
+        set_int(ctx, SHIPEST_OPT_BLOCK_SIZE, blocks[k]);
+        shipest_result *r = run_range(ctx, m, 0, n, 0);
+        assert_same_sensitivity(ref, r);
+        size_t len;
+        unsigned char *img = image_of(r, &len);
+        ck_assert_uint_eq(len, len_ref);
+        ck_assert_msg(memcmp(img, img_ref, len) == 0, "%lld threads: the image differs",
+                      (long long)threads[k]);
+        free(img);
+        shipest_result_free(r);
+    }
+
+    /* Uneven pieces on two threads, merged out of order: the same sample. */
+    set_int(ctx, SHIPEST_OPT_THREADS, 2);
+    set_int(ctx, SHIPEST_OPT_BLOCK_SIZE, 4096);
+    const uint64_t cut[7] = {0, 1, 777, 65539, n / 2 + 1, n - 1000, n};
+    shipest_result *piece[6];
+    for (int k = 0; k < 6; k++)
+        piece[k] = run_range(ctx, m, cut[k], cut[k + 1] - cut[k], 0);
+    static const int order[6] = {3, 0, 5, 2, 4, 1};
+    shipest_result *merged = piece[order[0]];
+    piece[order[0]] = NULL;
+    for (int k = 1; k < 6; k++) {
+        shipest_result *next = NULL;
+        ck_assert_int_eq(shipest_result_merge(ctx, piece[order[k]], merged, &next), SHIPEST_OK);
+        shipest_result_free(merged);
+        merged = next;
+    }
+    assert_same_sensitivity(ref, merged);
+    size_t len_m, sub_m;
+    unsigned char *img_m = image_of(merged, &len_m);
+    const unsigned char *rows_m = subsample_rows(img_m, len_m, &sub_m);
+    ck_assert_uint_eq(sub_m, sub_ref);
+    ck_assert_msg(memcmp(rows_m, rows_ref, sub_ref) == 0, "the merged subsample differs");
+
+    /* Through an image and back: the same sensitivity and the same image. */
+    shipest_result *back = NULL;
+    ck_assert_int_eq(shipest_result_deserialize(ctx, m, img_m, len_m, &back), SHIPEST_OK);
+    assert_same_sensitivity(ref, back);
+    size_t len_b;
+    unsigned char *img_b = image_of(back, &len_b);
+    ck_assert_uint_eq(len_b, len_m);
+    ck_assert_msg(memcmp(img_b, img_m, len_m) == 0, "the image of the read-back result differs");
+
+    free(img_b);
+    free(img_m);
+    free(img_ref);
+    shipest_result_free(back);
+    shipest_result_free(merged);
+    for (int k = 0; k < 6; k++)
+        shipest_result_free(piece[k]);
+    shipest_result_free(ref);
+    shipest_model_free(m);
+    shipest_ctx_free(ctx);
+}
+END_TEST
+
+/* Does the image's subsample hold this trial? */
+static int subsample_has(const unsigned char *img, size_t len, uint64_t trial)
+{
+    size_t bytes, row = 8 + 8 * (size_t)(le(img + 48, 4) + le(img + 52, 4));
+    const unsigned char *p = subsample_rows(img, len, &bytes);
+    for (size_t at = 0; at < bytes; at += row)
+        if (le(p + at, 8) == trial)
+            return 1;
+    return 0;
+}
+
+START_TEST(test_sensitivity_sample_edges)
+{
+    /* Around the sample size and the first selection (when 2 x 32768
+     * slots fill): one thread, two threads on small blocks and a split
+     * merged, all with the same subsample. */
+    static const uint64_t sizes[] = {32768, 32769, 65536, 65537, 98305};
+    int slow = getenv("SHIPEST_TEST_VALGRIND") != NULL;
+    shipest_ctx *ctx = new_ctx();
+    shipest_model *m;
+    ck_assert_int_eq(build_basic(ctx, &m), SHIPEST_OK);
+    for (size_t k = slow ? 1 : 0; k < (slow ? 4u : 5u); k += slow ? 2 : 1) {
+        uint64_t n = sizes[k], first = 5;
+        set_int(ctx, SHIPEST_OPT_THREADS, 1);
+        set_int(ctx, SHIPEST_OPT_BLOCK_SIZE, 4096);
+        shipest_result *ref = run_range(ctx, m, first, n, 0);
+        set_int(ctx, SHIPEST_OPT_THREADS, 2);
+        set_int(ctx, SHIPEST_OPT_BLOCK_SIZE, 64);
+        shipest_result *thr = run_range(ctx, m, first, n, 0);
+        shipest_result *a = run_range(ctx, m, first, n / 3 + 1, 0);
+        shipest_result *b = run_range(ctx, m, first + n / 3 + 1, n - n / 3 - 1, 0);
+        shipest_result *ab = NULL;
+        ck_assert_int_eq(shipest_result_merge(ctx, b, a, &ab), SHIPEST_OK);
+        size_t len_ref, sub_ref;
+        unsigned char *img_ref = image_of(ref, &len_ref);
+        const unsigned char *rows_ref = subsample_rows(img_ref, len_ref, &sub_ref);
+        const shipest_result *other[2] = {thr, ab};
+        for (int j = 0; j < 2; j++) {
+            assert_same_sensitivity(ref, other[j]);
+            size_t len, sub;
+            unsigned char *img = image_of(other[j], &len);
+            const unsigned char *rows = subsample_rows(img, len, &sub);
+            ck_assert_uint_eq(sub, sub_ref);
+            ck_assert_msg(memcmp(rows, rows_ref, sub) == 0, "%llu trials, %s: the subsample differs",
+                          (unsigned long long)n, j ? "merged" : "two threads");
+            free(img);
+        }
+        free(img_ref);
+        shipest_result_free(ref);
+        shipest_result_free(thr);
+        shipest_result_free(a);
+        shipest_result_free(b);
+        shipest_result_free(ab);
+    }
+    /* The one trial whose key is UINT64_MAX (the inverse of splitmix64 at
+     * all ones) enters while the sample is not full, alone or merged. */
+    const uint64_t top = UINT64_C(0x31628af67b2131ab);
+    set_int(ctx, SHIPEST_OPT_THREADS, 1);
+    shipest_result *r = run_range(ctx, m, top - 50, 100, 0);
+    shipest_result *lo = run_range(ctx, m, top - 50, 50, 0);
+    shipest_result *hi = run_range(ctx, m, top, 50, 0);
+    shipest_result *both = NULL;
+    ck_assert_int_eq(shipest_result_merge(ctx, hi, lo, &both), SHIPEST_OK);
+    assert_same_sensitivity(r, both);
+    size_t len;
+    unsigned char *img = image_of(r, &len);
+    ck_assert(subsample_has(img, len, top));
+    free(img);
+    img = image_of(both, &len);
+    ck_assert(subsample_has(img, len, top));
+    free(img);
+    shipest_result_free(r);
+    shipest_result_free(lo);
+    shipest_result_free(hi);
+    shipest_result_free(both);
+    shipest_model_free(m);
+    shipest_ctx_free(ctx);
+}
+END_TEST
+
 START_TEST(test_merge_rejects_mismatches)
 {
     shipest_ctx *ctx = new_ctx();
@@ -780,6 +996,8 @@ Suite *test_suite(void)
     tcase_add_test(tc, test_determinism_kept);
     tcase_add_test(tc, test_determinism_sketched);
     tcase_add_test(tc, test_determinism_lhs);
+    tcase_add_test(tc, test_sensitivity_sample_many_selections);
+    tcase_add_test(tc, test_sensitivity_sample_edges);
     tcase_add_test(tc, test_merge_rejects_mismatches);
     tcase_add_test(tc, test_sketch_bound);
     tcase_add_test(tc, test_adaptive_stops);
