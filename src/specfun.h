@@ -6,6 +6,8 @@
 #ifndef SHP_SPECFUN_H
 #define SHP_SPECFUN_H
 
+#include <stddef.h>
+
 #define SHP_LN_SQRT_2PI 0.91893853320467274178 /* log(sqrt(2 pi)) */
 
 /* Standard normal density, lower tail P(Z <= x) and upper tail P(Z > x),
@@ -21,6 +23,10 @@ double shp_norm_logsf(double x);
 /* Inverse of shp_norm_cdf: Wichura's AS241 (PPND16). p in [0, 1]; 0 and 1
  * give -inf and +inf. */
 double shp_norm_ppf(double p);
+/* z[j] = shp_norm_ppf(u[j]) for j < n, bit for bit, several values at once
+ * (see docs/distributions.md, "Block normal quantile and exp"). z may be
+ * u; otherwise the two must not overlap. */
+void shp_norm_ppf_block(const double *u, size_t n, double *z);
 /* The x with log P(Z > x) = lq, for any lq <= 0 (far tails by Newton on
  * shp_norm_logsf). */
 double shp_norm_isf_log(double lq);

@@ -845,6 +845,102 @@ START_TEST(test_null_handling)
 }
 END_TEST
 
+/* ------------------------------------- block normal quantile
+ *
+ * shp_norm_ppf and shp_norm_ppf_block (specfun.h) are internal, so this
+ * test links to them weakly and is skipped against the shared library. */
+extern double shp_norm_ppf(double p) __attribute__((weak));
+extern void shp_norm_ppf_block(const double *u, size_t n, double *z) __attribute__((weak));
+
+static int valgrind_run(void) { return getenv("SHIPEST_TEST_VALGRIND") != NULL; }
+
+/* The same bits, or both NaN. */
+static int same_bits(double a, double b)
+{
+    return memcmp(&a, &b, sizeof a) == 0 || (isnan(a) && isnan(b));
+}
+
+static double double_of_bits(uint64_t b)
+{
+    double x;
+    memcpy(&x, &b, sizeof x);
+    return x;
+}
+
+/* Arguments around which the normal quantile changes method: AS241's
+ * central region ends at |p - 0.5| = 0.425, its tails switch at
+ * sqrt(-log p) = 5 (p = exp(-25)); then the ends of (0, 1), subnormals,
+ * and arguments outside [0, 1]. Each with its 3 neighbours either side. */
+static size_t ppf_edges(double *u)
+{
+    static const double centre[] = {0.075, 0.925, 0.5, 1.3887943864964021e-11, 0x1p-54, 0x1p-53,
+                                     0x1p-1022, 1e-300, 0.25, 0.75};
+    static const double alone[] = {0.0, -0.0, 1.0, 1.0 - 0x1p-53, 1.0 - 0x1p-52, 0x1p-1074, 0x1p-1073,
+                                   0x1p-1023, 0x0.fffffffffffffp-1022, -0x1p-1074, -1.0, 2.0,
+                                   1.0 + 0x1p-52, INFINITY, -INFINITY, NAN, -NAN, DBL_MAX};
+    size_t n = 0;
+    for (size_t i = 0; i < NELEM(centre); i++) {
+        double lo = centre[i], hi = centre[i];
+        u[n++] = centre[i];
+        for (int k = 0; k < 3; k++) {
+            lo = nextafter(lo, -INFINITY);
+            hi = nextafter(hi, INFINITY);
+            u[n++] = lo;
+            u[n++] = hi;
+        }
+    }
+    for (size_t i = 0; i < NELEM(alone); i++)
+        u[n++] = alone[i];
+    return n;
+}
+
+/* shp_norm_ppf_block is shp_norm_ppf bit for bit: on the engine's kind of
+ * uniforms, on p spread over every binade down to the subnormals (and
+ * 1 - p), on arbitrary bit patterns (negative, NaN, infinite, huge), on
+ * the method's switch points, for every block length and offset 0..20
+ * (the vector chunks and the scalar remainder), and in place. */
+START_TEST(test_norm_ppf_block)
+{
+    if (shp_norm_ppf_block == NULL || shp_norm_ppf == NULL)
+        return;
+    const size_t N = valgrind_run() ? 20000 : 1000000;
+    double *u = malloc((N + 200) * sizeof *u), *z = malloc((N + 200) * sizeof *z);
+    uint64_t *w = malloc(N * sizeof *w);
+    ck_assert(u != NULL && z != NULL && w != NULL);
+    shipest_random_uniform(5, 1, 0, N / 2, u);
+    shipest_random_bits(5, 2, 0, N, w);
+    size_t n = N / 2;
+    for (size_t j = 0; j < N / 4; j++) { /* p = 2^-e, e uniform in [0, 1074], and 1 - p */
+        double p = ldexp(1.0 + (double)(w[j] >> 12) * 0x1p-52, -(int)(w[j] % 1075) - 1);
+        u[n++] = (j & 1) ? 1.0 - p : p;
+    }
+    for (size_t j = N / 4; j < N / 4 + N / 8; j++)
+        u[n++] = double_of_bits(w[j]);
+    n += ppf_edges(u + n);
+    shp_norm_ppf_block(u, n, z);
+    for (size_t j = 0; j < n; j++)
+        ck_assert_msg(same_bits(z[j], shp_norm_ppf(u[j])), "u = %a: block %a, scalar %a", u[j], z[j],
+                      shp_norm_ppf(u[j]));
+    /* Every length and offset up to 20, against the whole-array result. */
+    double *e = u + n - ppf_edges(u + n) - 40, part[24];
+    shp_norm_ppf_block(e, 64, z);
+    for (size_t off = 0; off < 4; off++)
+        for (size_t len = 0; len <= 20; len++) {
+            shp_norm_ppf_block(e + off, len, part);
+            for (size_t j = 0; j < len; j++)
+                ck_assert(same_bits(part[j], z[off + j]));
+        }
+    /* In place (u == z), as shipest_dist_sample calls it. */
+    memcpy(z, u, n * sizeof *u);
+    shp_norm_ppf_block(z, n, z);
+    for (size_t j = 0; j < n; j++)
+        ck_assert(same_bits(z[j], shp_norm_ppf(u[j])));
+    free(u);
+    free(z);
+    free(w);
+}
+END_TEST
+
 /* Closed forms and conventions the tests above do not pin down. */
 START_TEST(test_conventions)
 {
@@ -974,6 +1070,7 @@ Suite *test_suite(void)
     tcase_add_test(tc, test_null_handling);
     tcase_add_test(tc, test_fast_inverse_bound);
     tcase_add_test(tc, test_fast_inverse_public);
+    tcase_add_test(tc, test_norm_ppf_block);
     suite_add_tcase(s, tc);
     TCase *fam = tcase_create("families");
     tcase_set_timeout(fam, 300);
