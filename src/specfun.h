@@ -35,6 +35,14 @@ double shp_norm_isf_log(double lq);
  * engine's threads). */
 double shp_lgamma(double x);
 
+/* exp(x) to within 0.52 ulp (Tang's table method, exp.c), the same bits on
+ * every machine: no libm, no fma. Overflow gives +inf, underflow a
+ * correctly scaled subnormal or 0, NaN stays NaN. */
+double shp_exp(double x);
+/* y[j] = shp_exp(x[j]) for j < n, bit for bit, vectorised. y may be x;
+ * otherwise the two must not overlap. */
+void shp_exp_block(const double *x, size_t n, double *y);
+
 /* Regularized incomplete gamma: *p = P(a, x), *q = Q(a, x) = 1 - P, each
  * with relative accuracy in its own tail. a > 0, x >= 0. */
 void shp_gamma_pq(double a, double x, double *p, double *q);
