@@ -669,7 +669,7 @@ double shp_dist_ppf(const shipest_dist *d, double p)
         return p <= 0.5 ? q[0] + p * w : q[1] - (1.0 - p) * w;
     }
     case SHIPEST_DIST_NORMAL: return q[0] + q[1] * shp_norm_ppf(p);
-    case SHIPEST_DIST_LOGNORMAL: return exp(q[0] + q[1] * shp_norm_ppf(p));
+    case SHIPEST_DIST_LOGNORMAL: return shp_exp(q[0] + q[1] * shp_norm_ppf(p));
     case SHIPEST_DIST_TRIANGULAR: {
         double lo = q[0], m = q[1], hi = q[2];
         double fc = (m - lo) / (hi - lo);
@@ -947,6 +947,87 @@ int shp_dist_fast_intervals(const shipest_dist *d)
     return d->fast != NULL ? (int)d->fast->n : 0;
 }
 
+/* Chunks of a fixed length are what GCC's -O2 vectoriser accepts (the
+ * trip count is then a multiple of the vector length). */
+#define BLOCK_CHUNK 8
+
+/* 1 when some u[j] lies outside (0, 1) (0, 1, negative, NaN), else 0.
+ * The engine's uniforms never do, but a caller may pass such values; they
+ * need the support ends (shp_dist_ppf). Tested on the bits b of u: u is
+ * in (0, 1) exactly when 1 <= b <= ONE - 1 (ONE the bits of 1.0), that is
+ * when neither b - 1 nor ONE - 1 - b (modulo 2^64) has its top bit set; for
+ * any other b, negative values and NaN included, one of them has. GCC
+ * vectorises this where it does not vectorise a double comparison's flag. */
+static int any_outside_unit(const double *u, size_t n)
+{
+    const double one = 1.0;
+    uint64_t one_bits, bad = 0;
+    memcpy(&one_bits, &one, sizeof one_bits);
+    size_t j = 0;
+    for (; j + BLOCK_CHUNK <= n; j += BLOCK_CHUNK)
+        for (size_t i = 0; i < BLOCK_CHUNK; i++) {
+            uint64_t b;
+            memcpy(&b, &u[j + i], sizeof b);
+            bad |= (b - 1) | (one_bits - 1 - b);
+        }
+    for (; j < n; j++) {
+        uint64_t b;
+        memcpy(&b, &u[j], sizeof b);
+        bad |= (b - 1) | (one_bits - 1 - b);
+    }
+    return (int)(bad >> 63);
+}
+
+/* x[j] = a + b x[j], the normal and lognormal location and scale. */
+static void affine_block(double a, double b, size_t n, double *x)
+{
+    size_t j = 0;
+    for (; j + BLOCK_CHUNK <= n; j += BLOCK_CHUNK)
+        for (size_t i = 0; i < BLOCK_CHUNK; i++)
+            x[j + i] = a + b * x[j + i];
+    for (; j < n; j++)
+        x[j] = a + b * x[j];
+}
+
+/* The uniform's quantile as shp_dist_ppf computes it (from the nearer end,
+ * so u near 1 keeps its precision), for u in (0, 1). Both ends are
+ * computed and one is picked by a bit mask: a branch on u <= 0.5 would be
+ * mispredicted half the time, and GCC vectorises neither a branch nor a
+ * select on a double comparison here. */
+static void uniform_block(double lo, double hi, const double *u, size_t n, double *out)
+{
+    const double w = hi - lo, half = 0.5;
+    uint64_t half_bits;
+    memcpy(&half_bits, &half, sizeof half_bits);
+    size_t j = 0;
+    for (; j + BLOCK_CHUNK <= n; j += BLOCK_CHUNK) {
+        uint64_t v[BLOCK_CHUNK]; /* a local copy: u and out may overlap */
+        for (size_t i = 0; i < BLOCK_CHUNK; i++) {
+            double p = u[j + i];
+            double from_lo = lo + p * w, from_hi = hi - (1.0 - p) * w;
+            uint64_t pb, a, b;
+            memcpy(&pb, &p, sizeof pb);
+            memcpy(&a, &from_lo, sizeof a);
+            memcpy(&b, &from_hi, sizeof b);
+            /* All ones when p > 0.5 (for p in (0, 1) the bits order as
+             * the values do), else 0. */
+            uint64_t upper = (uint64_t)0 - ((half_bits - pb) >> 63);
+            v[i] = (a & ~upper) | (b & upper);
+        }
+        memcpy(out + j, v, sizeof v);
+    }
+    for (; j < n; j++) {
+        double p = u[j];
+        out[j] = p <= 0.5 ? lo + p * w : hi - (1.0 - p) * w;
+    }
+}
+
+static void ppf_each(const shipest_dist *d, const double *u, size_t n, double *out)
+{
+    for (size_t j = 0; j < n; j++)
+        out[j] = shp_dist_ppf(d, u[j]);
+}
+
 void shp_dist_ppf_block(const shipest_dist *d, const double *u, size_t n, double *out)
 {
     const double *q = d->par;
@@ -954,19 +1035,37 @@ void shp_dist_ppf_block(const shipest_dist *d, const double *u, size_t n, double
         fi_block(d, u, n, out);
         return;
     }
-    /* The commonest families get a tight loop; the rest go one by one. */
+    /* The commonest families get their own loops, computing what
+     * shp_dist_ppf computes for u in (0, 1) bit for bit (the normal
+     * quantile and exp several values at a time, see specfun.h). A block
+     * with some u outside (0, 1), and the other families, go one by one. */
+    if (any_outside_unit(u, n)) {
+        ppf_each(d, u, n, out);
+        return;
+    }
     switch (d->family) {
     case SHIPEST_DIST_NORMAL:
-        for (size_t j = 0; j < n; j++)
-            out[j] = (u[j] > 0.0 && u[j] < 1.0) ? q[0] + q[1] * shp_norm_ppf(u[j]) : shp_dist_ppf(d, u[j]);
+        shp_norm_ppf_block(u, n, out);
+        affine_block(q[0], q[1], n, out);
         return;
     case SHIPEST_DIST_LOGNORMAL:
+        shp_norm_ppf_block(u, n, out);
+        affine_block(q[0], q[1], n, out);
+        shp_exp_block(out, n, out);
+        return;
+    case SHIPEST_DIST_UNIFORM:
+        uniform_block(q[0], q[1], u, n, out);
+        return;
+    case SHIPEST_DIST_CONSTANT:
         for (size_t j = 0; j < n; j++)
-            out[j] = (u[j] > 0.0 && u[j] < 1.0) ? exp(q[0] + q[1] * shp_norm_ppf(u[j])) : shp_dist_ppf(d, u[j]);
+            out[j] = q[0];
+        return;
+    case SHIPEST_DIST_EXPONENTIAL:
+        for (size_t j = 0; j < n; j++)
+            out[j] = -log1p(-u[j]) / q[0];
         return;
     default:
-        for (size_t j = 0; j < n; j++)
-            out[j] = shp_dist_ppf(d, u[j]);
+        ppf_each(d, u, n, out);
         return;
     }
 }

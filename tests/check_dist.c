@@ -847,12 +847,14 @@ END_TEST
 
 /* ------------------------------------- block normal quantile and exp
  *
- * shp_norm_ppf_block and shp_exp_block (specfun.h) are internal, so these
- * tests link to them weakly and are skipped against the shared library. */
+ * shp_norm_ppf_block, shp_exp_block (specfun.h) and shp_dist_ppf (dist.h)
+ * are internal, so these tests link to them weakly and are skipped against
+ * the shared library. */
 extern double shp_norm_ppf(double p) __attribute__((weak));
 extern void shp_norm_ppf_block(const double *u, size_t n, double *z) __attribute__((weak));
 extern double shp_exp(double x) __attribute__((weak));
 extern void shp_exp_block(const double *x, size_t n, double *y) __attribute__((weak));
+extern double shp_dist_ppf(const shipest_dist *d, double p) __attribute__((weak));
 
 static int valgrind_run(void) { return getenv("SHIPEST_TEST_VALGRIND") != NULL; }
 
@@ -1024,6 +1026,59 @@ START_TEST(test_exp_accuracy)
 }
 END_TEST
 
+/* The families with their own block loop (constant, uniform, normal,
+ * lognormal, exponential) give shp_dist_ppf's bits, which is what
+ * shipest_dist_quantile returns: on uniforms, at the switch points, with
+ * lognormal parameters that take exp into overflow and subnormal results,
+ * in place, and for blocks holding 0, 1 or NaN (the support ends). */
+START_TEST(test_block_families)
+{
+    if (shp_dist_ppf_block == NULL || shp_dist_ppf == NULL)
+        return;
+    enum { N = 4099 };
+    static double u[N + 200], x[N + 200], again[N + 200];
+    shipest_random_uniform(7, 3, 0, N, u);
+    size_t n = N;
+    static const double inside[] = {0x1p-54, 1.0 - 0x1p-53, 0.5, 0.5 + 0x1p-53, 0.5 - 0x1p-54,
+                                    0.075, 0.925, 1e-300, 0x1p-1074};
+    for (size_t i = 0; i < NELEM(inside); i++)
+        u[n++] = inside[i];
+    shipest_ctx *ctx = new_ctx();
+    shipest_dist *d[12] = {NULL};
+    size_t nd = 0;
+    ck_assert_int_eq(shipest_dist_constant(ctx, -2.5, &d[nd++]), SHIPEST_OK);
+    ck_assert_int_eq(shipest_dist_uniform(ctx, 22, 25, &d[nd++]), SHIPEST_OK);
+    ck_assert_int_eq(shipest_dist_uniform(ctx, -1e300, 1e300, &d[nd++]), SHIPEST_OK);
+    ck_assert_int_eq(shipest_dist_normal(ctx, 10, 2, &d[nd++]), SHIPEST_OK);
+    ck_assert_int_eq(shipest_dist_normal(ctx, -1e5, 1e-9, &d[nd++]), SHIPEST_OK);
+    ck_assert_int_eq(shipest_dist_lognormal(ctx, 1, 0.5, &d[nd++]), SHIPEST_OK);
+    ck_assert_int_eq(shipest_dist_interval90(ctx, 28000, 40000, &d[nd++]), SHIPEST_OK);
+    ck_assert_int_eq(shipest_dist_lognormal(ctx, 690, 5, &d[nd++]), SHIPEST_OK);  /* overflows */
+    ck_assert_int_eq(shipest_dist_lognormal(ctx, -720, 8, &d[nd++]), SHIPEST_OK); /* subnormal, 0 */
+    ck_assert_int_eq(shipest_dist_lognormal(ctx, 0, 25, &d[nd++]), SHIPEST_OK);
+    ck_assert_int_eq(shipest_dist_exponential(ctx, 0.25, &d[nd++]), SHIPEST_OK);
+    for (size_t k = 0; k < nd; k++) {
+        shp_dist_ppf_block(d[k], u, n, x);
+        for (size_t j = 0; j < n; j++)
+            ck_assert_msg(same_bits(x[j], shp_dist_ppf(d[k], u[j])),
+                          "family %d: u = %a: block %a, exact %a", (int)shipest_dist_family(d[k]),
+                          u[j], x[j], shp_dist_ppf(d[k], u[j]));
+        ck_assert(same_bits(x[0], q_of(d[k], u[0])));
+        memcpy(again, u, n * sizeof *u);
+        shp_dist_ppf_block(d[k], again, n, again);
+        ck_assert(memcmp(again, x, n * sizeof *x) == 0);
+        /* 0, 1 and NaN in a block: the support ends, and NaN. */
+        double v[12] = {0.25, 0.0, 0.5, 1.0, 0.75, NAN, 0.1, 0.2, 0.3, 0.4, 0.6, 0.9}, r[12];
+        shp_dist_ppf_block(d[k], v, 12, r);
+        for (size_t j = 0; j < 12; j++)
+            ck_assert(same_bits(r[j], shp_dist_ppf(d[k], v[j])));
+        ck_assert(r[1] == q_of(d[k], 0.0) && r[3] == q_of(d[k], 1.0));
+        shipest_dist_free(d[k]);
+    }
+    shipest_ctx_free(ctx);
+}
+END_TEST
+
 /* Closed forms and conventions the tests above do not pin down. */
 START_TEST(test_conventions)
 {
@@ -1155,6 +1210,7 @@ Suite *test_suite(void)
     tcase_add_test(tc, test_fast_inverse_public);
     tcase_add_test(tc, test_norm_ppf_block);
     tcase_add_test(tc, test_exp_accuracy);
+    tcase_add_test(tc, test_block_families);
     suite_add_tcase(s, tc);
     TCase *fam = tcase_create("families");
     tcase_set_timeout(fam, 300);
