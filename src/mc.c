@@ -111,8 +111,7 @@ static void copula(const plan *p, worker *w, uint64_t t0, size_t m)
     for (size_t c = 0; c < n; c++) {
         double *z = w->z + c * B;
         draw(p, p->m->nodes[p->c_node[c]].stream, t0, m, z);
-        for (size_t j = 0; j < m; j++)
-            z[j] = shp_norm_ppf(z[j]);
+        shp_norm_ppf_block(z, m, z);
     }
     /* z' = L z in place: row c needs rows <= c, so go from the last row up. */
     for (size_t c = n; c-- > 0;) {
