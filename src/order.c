@@ -71,7 +71,7 @@ typedef struct part {
 /* The bucket of key k; keys outside [kmin, kmax] go to the end buckets. */
 static inline size_t bucket_of(const shp_order *od, uint64_t k)
 {
-    return k < od->kmin ? 0 : k > od->kmax ? od->nb - 1 : (size_t)((k >> od->shift) & (od->nb - 1));
+    return k < od->kmin ? 0 : k > od->kmax ? od->nb - 1 : (size_t)((k - od->kmin) >> od->shift);
 }
 
 static void part_step(const part *p, size_t t, int step, size_t *at)
@@ -126,12 +126,17 @@ static void part_geometry(const shipest_result *r, size_t o, shp_order *od)
     /* -0 and +0 compare equal but have different keys: take both */
     od->kmin = key_of(lo == 0 ? -0.0 : lo);
     od->kmax = key_of(hi == 0 ? 0.0 : hi);
-    /* about 16 values a bucket, at most 2^11 buckets, no more bits than vary */
-    unsigned vary = bit_length(od->kmin ^ od->kmax), bits = bit_length(finite / 16);
+    /* Equal key widths from kmin (keys grow like log2 |x|, so a bucket is
+     * a slice of a binade): about 16 values a bucket, at most 2^11. Not the
+     * top varying bits of the keys: values either side of a power of two
+     * (0.5 to 2) differ in the exponent's top bit, and those bits made one
+     * bucket per binade. */
+    uint64_t span = od->kmax - od->kmin;
+    unsigned vary = bit_length(span), bits = bit_length(finite / 16);
     bits = bits < ORDER_BITS ? bits : ORDER_BITS;
     bits = bits < vary ? bits : vary;
     od->shift = vary - bits;
-    od->nb = (size_t)1 << bits;
+    od->nb = (size_t)(span >> od->shift) + 1;
 }
 
 /* A barrier whose number of parties is set once the threads exist (a
