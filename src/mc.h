@@ -175,8 +175,10 @@ typedef struct shp_order {
     size_t nb;            /* buckets, at most 2^11 */
     size_t *end;          /* nb: where each bucket ends */
     atomic_uchar *ready;  /* nb: bucket sorted */
-    unsigned shift;       /* bucket of a key k in [kmin, kmax]: (k - kmin) >> shift */
     uint64_t kmin, kmax;  /* key range (from the moments); keys outside go to the end buckets */
+    uint64_t gap_lo, gap_hi; /* keys between are squeezed to gap_lo (tiny |x| around 0) */
+    uint64_t base;        /* squeezed kmin */
+    unsigned shift;       /* bucket of a key k in [kmin, kmax]: (squeezed k - base) >> shift */
 } shp_order;
 typedef struct shp_order_lock shp_order_lock;
 

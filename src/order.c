@@ -68,10 +68,42 @@ typedef struct part {
     size_t *cnt;          /* nt * ORDER_BUCKETS: bucket counts per share */
 } part;
 
-/* The bucket of key k; keys outside [kmin, kmax] go to the end buckets. */
-static inline size_t bucket_of(const shp_order *od, uint64_t k)
+/* Keys with the gap (gap_lo, gap_hi) closed up: non-decreasing in k. */
+static inline uint64_t squeeze(const shp_order *od, uint64_t k)
 {
-    return k < od->kmin ? 0 : k > od->kmax ? od->nb - 1 : (size_t)((k - od->kmin) >> od->shift);
+    return k <= od->gap_lo ? k : k >= od->gap_hi ? k - (od->gap_hi - od->gap_lo) : od->gap_lo;
+}
+
+/* The bucket of key k; keys outside [kmin, kmax] go to the end buckets.
+ * gap says whether od has one (a constant where it matters, so the loops
+ * below get a version without the test). The last clamp cannot bind while
+ * squeeze is monotone; it keeps a bug there from writing out of bounds. */
+static inline size_t bucket_of(const shp_order *od, uint64_t k, int gap)
+{
+    if (k < od->kmin)
+        return 0;
+    uint64_t b = k > od->kmax ? od->nb - 1 : ((gap ? squeeze(od, k) : k) - od->base) >> od->shift;
+    return b < od->nb ? (size_t)b : od->nb - 1;
+}
+
+static inline int has_gap(const shp_order *od)
+{
+    return od->gap_lo != od->gap_hi;
+}
+
+/* Count the finite values of src[lo, hi) by bucket, or (at != NULL) put
+ * each at at[its bucket]++. */
+static inline void part_pass(const double *src, size_t lo, size_t hi, shp_order *od,
+                             size_t *cnt, size_t *at, int gap)
+{
+    for (size_t i = lo; i < hi; i++)
+        if (isfinite(src[i])) {
+            size_t b = bucket_of(od, key_of(src[i]), gap);
+            if (at != NULL)
+                od->v[at[b]++] = src[i];
+            else
+                cnt[b]++;
+        }
 }
 
 static void part_step(const part *p, size_t t, int step, size_t *at)
@@ -83,9 +115,10 @@ static void part_step(const part *p, size_t t, int step, size_t *at)
     shp_order *od = p->od;
     if (step == 0) { /* bucket counts of this share */
         memset(cnt, 0, od->nb * sizeof *cnt);
-        for (size_t i = lo; i < hi; i++)
-            if (isfinite(p->src[i]))
-                cnt[bucket_of(od, key_of(p->src[i]))]++;
+        if (has_gap(od))
+            part_pass(p->src, lo, hi, od, cnt, NULL, 1);
+        else
+            part_pass(p->src, lo, hi, od, cnt, NULL, 0);
         return;
     }
     /* scatter: a bucket's values from earlier shares come first */
@@ -100,9 +133,10 @@ static void part_step(const part *p, size_t t, int step, size_t *at)
         if (t == 0)
             od->end[d] = sum;
     }
-    for (size_t i = lo; i < hi; i++)
-        if (isfinite(p->src[i]))
-            od->v[at[bucket_of(od, key_of(p->src[i]))]++] = p->src[i];
+    if (has_gap(od))
+        part_pass(p->src, lo, hi, od, NULL, at, 1);
+    else
+        part_pass(p->src, lo, hi, od, NULL, at, 0);
     if (t == 0)
         od->n = sum;
 }
@@ -126,12 +160,24 @@ static void part_geometry(const shipest_result *r, size_t o, shp_order *od)
     /* -0 and +0 compare equal but have different keys: take both */
     od->kmin = key_of(lo == 0 ? -0.0 : lo);
     od->kmax = key_of(hi == 0 ? 0.0 : hi);
-    /* Equal key widths from kmin (keys grow like log2 |x|, so a bucket is
-     * a slice of a binade): about 16 values a bucket, at most 2^11. Not the
-     * top varying bits of the keys: values either side of a power of two
-     * (0.5 to 2) differ in the exponent's top bit, and those bits made one
+    /* Keys grow like log2 |x|, so values of both signs span every binade
+     * down to 0 on each side: about 2000 binades, nearly all empty. Those
+     * below a millionth of the standard deviation are squeezed out (they
+     * share the middle bucket), or a normal(0, 1) output put ~10^6 values
+     * in each of its central buckets. */
+    double sd = sqrt(r->out[o].var), f = sd * 0x1p-20;
+    od->gap_lo = od->gap_hi = 0;
+    if (lo < 0 && hi > 0 && f > 0 && isfinite(f)) {
+        od->gap_lo = key_of(-f);
+        od->gap_hi = key_of(f);
+    }
+    /* Equal widths of the squeezed keys from kmin (a bucket is a slice of
+     * a binade): about 16 values a bucket, at most 2^11. Not the top
+     * varying bits of the keys: values either side of a power of two (0.5
+     * to 2) differ in the exponent's top bit, and those bits made one
      * bucket per binade. */
-    uint64_t span = od->kmax - od->kmin;
+    od->base = squeeze(od, od->kmin);
+    uint64_t span = squeeze(od, od->kmax) - od->base;
     unsigned vary = bit_length(span), bits = bit_length(finite / 16);
     bits = bits < ORDER_BITS ? bits : ORDER_BITS;
     bits = bits < vary ? bits : vary;
@@ -447,7 +493,7 @@ size_t shp_order_count_le(const shipest_result *r, size_t o, double t, int stric
     if (od->n == 0)
         return 0;
     /* Buckets before t's hold smaller keys only, those after larger ones. */
-    size_t b = bucket_of(od, tk);
+    size_t b = bucket_of(od, tk, has_gap(od));
     ready_bucket(r, od, b);
     size_t a = b > 0 ? od->end[b - 1] : 0, e = od->end[b]; /* first rank not counted */
     while (a < e) {

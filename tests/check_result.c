@@ -384,12 +384,14 @@ END_TEST
  * each part sorted when a reader first needs it (src/order.c). Outputs with
  * ties (Poisson counts), signed zeros (0 * y: -0 for y < 0), zeros mixed
  * with positive values, a wide continuous one and NaNs with negative values
- * (log u) are checked against qsort of the copied-out samples: quantiles on
+ * (log u), and values of both signs a third of which are below 1e-12 in
+ * magnitude (min(y, 1e-12 u): inside the band of tiny values the buckets
+ * squeeze out) are checked against qsort of the copied-out samples: quantiles on
  * a grid, both interval kinds, and P(below) / P(above) at sample values,
  * their neighbours, both zeros and the infinities. Then four threads ask
  * the same questions of a fresh result at once, so the parts are sorted
  * while others read (ThreadSanitizer runs this suite). */
-enum { ORD_OUT = 5, ORD_P = 203, ORD_IV = 6, ORD_T = 40 };
+enum { ORD_OUT = 6, ORD_P = 203, ORD_IV = 6, ORD_T = 40 };
 
 typedef struct ord_answers {
     double q[ORD_OUT][ORD_P];
@@ -468,6 +470,11 @@ START_TEST(test_order_statistics_every_reader)
     OK(shipest_model_output(m, n));
     OK(shipest_model_log(m, u, &n));
     OK(shipest_model_name(m, n, "l", NULL, &n));
+    OK(shipest_model_output(m, n));
+    OK(shipest_model_const(m, 1e-12, NULL, &c));
+    OK(shipest_model_mul(m, c, u, &n));
+    OK(shipest_model_min(m, y, n, &n));
+    OK(shipest_model_name(m, n, "gap", NULL, &n));
     OK(shipest_model_output(m, n));
     const uint64_t trials = scaled(300000) > 70000 ? scaled(300000) : 70000;
     shipest_result *r = NULL, *fresh = NULL;
