@@ -172,7 +172,7 @@ shipest_status shp_reservoir_settle(shipest_ctx *ctx, shp_reservoir *r);
 typedef struct shp_order {
     double *v;            /* n values (capacity: the result's trials) */
     size_t n;             /* finite values */
-    size_t nb;            /* buckets, at most 2^11 */
+    size_t nb;            /* buckets, at most 2^10 */
     size_t *end;          /* nb: where each bucket ends */
     atomic_uchar *ready;  /* nb: bucket sorted */
     uint64_t kmin, kmax;  /* key range (from the moments); keys outside go to the end buckets */
