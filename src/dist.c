@@ -861,7 +861,7 @@ static shipest_status fi_make(shipest_dist *d)
     if (f == NULL)
         goto fail;
     f->n = b.n;
-    f->ng = b.n;
+    f->ng = 4 * b.n; /* cells a quarter of an average interval: one step or none */
     f->ua = shp_alloc_array(ctx, b.n + 1, sizeof(double));
     f->co = shp_alloc_array(ctx, b.n, FI_STRIDE * sizeof(double));
     f->guide = shp_alloc_array(ctx, f->ng, sizeof(uint32_t));
@@ -924,6 +924,7 @@ static void fi_block(const shipest_dist *d, const double *u, size_t n, double *o
         }
         size_t g = (size_t)((v - u0) * f->gs);
         size_t i = f->guide[g < f->ng ? g : f->ng - 1];
+        i += f->ua[i + 1] <= v; /* the usual step, without a branch to mispredict */
         while (i > 0 && f->ua[i] > v) /* rounding of the guide's u */
             i--;
         while (f->ua[i + 1] <= v)
