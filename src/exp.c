@@ -26,6 +26,7 @@
  *
  * |x| > 700, infinities and NaN take exp_special, which also handles
  * overflow and rounds subnormal results once (Fast2Sum around 1.0). */
+#include "bits.h"
 #include "specfun.h"
 
 #include <math.h>
@@ -188,31 +189,17 @@ static const double EXP_TABLE[EXP_N][2] = {
     {0x1.fd3c22b8f71f1p+0, 0x1.305c14160cc89p-58},
 };
 
-static inline uint64_t bits_of(double x)
-{
-    uint64_t u;
-    memcpy(&u, &x, sizeof u);
-    return u;
-}
-
-static inline double double_of(uint64_t u)
-{
-    double x;
-    memcpy(&x, &u, sizeof x);
-    return x;
-}
-
 /* The reduction shared by both paths: *sbits = the bits of 2^m S_j (which
  * exp_special adjusts where 2^m is not a normal double), *tp = T_j + p(r). */
 static inline void exp_reduce(double x, uint64_t *sbits, double *tp)
 {
     double kd = x * INV_LN2_N + ROUND_SHIFT;
-    uint64_t ki = bits_of(kd); /* k in the low bits, two's complement */
+    uint64_t ki = shp_bits_of(kd); /* k in the low bits, two's complement */
     kd -= ROUND_SHIFT;
     double r = x - kd * LN2_N_HI - kd * LN2_N_LO;
     uint64_t j = ki & (EXP_N - 1);
     /* (k - j) << 45 = m << 52, modulo 2^64 so negative m works too. */
-    *sbits = bits_of(EXP_TABLE[j][0]) + ((ki & ~(uint64_t)(EXP_N - 1)) << (52 - EXP_TABLE_BITS));
+    *sbits = shp_bits_of(EXP_TABLE[j][0]) + ((ki & ~(uint64_t)(EXP_N - 1)) << (52 - EXP_TABLE_BITS));
     double r2 = r * r;
     *tp = EXP_TABLE[j][1] + r + r2 * (C2 + r * C3) + r2 * r2 * (C4 + r * C5);
 }
@@ -224,7 +211,7 @@ static inline double exp_core(double x)
     uint64_t sbits;
     double tp;
     exp_reduce(x, &sbits, &tp);
-    double s = double_of(sbits);
+    double s = shp_double_of(sbits);
     return s + s * tp;
 }
 
@@ -233,7 +220,7 @@ static inline double exp_core(double x)
  * a double comparison's flag is not. */
 static inline uint64_t exp_is_special(double x)
 {
-    return (bits_of(FAST_MAX) - (bits_of(x) & ~SIGN_BIT)) >> 63;
+    return (shp_bits_of(FAST_MAX) - (shp_bits_of(x) & ~SIGN_BIT)) >> 63;
 }
 
 /* Everything outside the fast range, NaN and infinities included. */
@@ -250,11 +237,11 @@ static double exp_special(double x)
     exp_reduce(x, &sbits, &tp);
     if (x > 0.0) {
         /* 2^m may be 2^1024: form half the result, then double it (exact). */
-        double s = double_of(sbits - ((uint64_t)1 << 52));
+        double s = shp_double_of(sbits - ((uint64_t)1 << 52));
         return 2.0 * (s + s * tp);
     }
     /* Scale by 2^1022 so s stays normal; y = exp(x) 2^1022. */
-    double s = double_of(sbits + ((uint64_t)1022 << 52));
+    double s = shp_double_of(sbits + ((uint64_t)1022 << 52));
     double y = s + s * tp;
     if (y < 1.0) {
         /* The result is subnormal: rounding y now and again when scaling

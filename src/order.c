@@ -18,6 +18,7 @@
  * values. Nothing but the bucket sorts ever writes after the build. */
 #define _POSIX_C_SOURCE 200809L
 
+#include "bits.h"
 #include "mc.h"
 
 #include <math.h>
@@ -39,13 +40,6 @@ struct shp_order_lock {
 /* Fewer trials than this are partitioned by one thread: starting threads
  * would cost more than they save. */
 #define ORDER_THREADS_FROM 65536
-
-static inline uint64_t key_of(double x)
-{
-    uint64_t u;
-    memcpy(&u, &x, sizeof u);
-    return (u >> 63) ? ~u : u | (UINT64_C(1) << 63);
-}
 
 static unsigned bit_length(uint64_t d)
 {
@@ -100,7 +94,7 @@ static inline void part_pass(const double *src, size_t lo, size_t hi, shp_order 
 {
     for (size_t i = lo; i < hi; i++)
         if (isfinite(src[i])) {
-            size_t b = bucket_of(od, key_of(src[i]), gap);
+            size_t b = bucket_of(od, shp_order_key(src[i]), gap);
             if (at != NULL)
                 od->v[at[b]++] = src[i];
             else
@@ -160,8 +154,8 @@ static void part_geometry(const shipest_result *r, size_t o, shp_order *od)
     if (!(lo <= hi))
         lo = hi = 0; /* no finite values */
     /* -0 and +0 compare equal but have different keys: take both */
-    od->kmin = key_of(lo == 0 ? -0.0 : lo);
-    od->kmax = key_of(hi == 0 ? 0.0 : hi);
+    od->kmin = shp_order_key(lo == 0 ? -0.0 : lo);
+    od->kmax = shp_order_key(hi == 0 ? 0.0 : hi);
     /* Keys grow like log2 |x|, so values of both signs span every binade
      * down to 0 on each side: about 2000 binades, nearly all empty. Those
      * below a millionth of the standard deviation are squeezed out (they
@@ -170,8 +164,8 @@ static void part_geometry(const shipest_result *r, size_t o, shp_order *od)
     double sd = sqrt(r->out[o].var), f = sd * 0x1p-20;
     od->gap_lo = od->gap_hi = 0;
     if (lo < 0 && hi > 0 && f > 0 && isfinite(f)) {
-        od->gap_lo = key_of(-f);
-        od->gap_hi = key_of(f);
+        od->gap_lo = shp_order_key(-f);
+        od->gap_hi = shp_order_key(f);
     }
     /* Equal widths of the squeezed keys from kmin (a bucket is a slice of
      * a binade): about 16 values a bucket, at most 2^10. Not the top
@@ -491,7 +485,7 @@ size_t shp_order_count_le(const shipest_result *r, size_t o, double t, int stric
     /* In keys: strict counts keys below that of t, else keys up to it; a
      * zero t stands for both zeros (-0 < +0 as keys, equal as values). */
     const shp_order *od = &r->out[o].ord;
-    uint64_t tk = key_of(t == 0 ? (strict ? -0.0 : 0.0) : t);
+    uint64_t tk = shp_order_key(t == 0 ? (strict ? -0.0 : 0.0) : t);
     if (od->n == 0)
         return 0;
     /* Buckets before t's hold smaller keys only, those after larger ones. */
@@ -500,7 +494,7 @@ size_t shp_order_count_le(const shipest_result *r, size_t o, double t, int stric
     size_t a = b > 0 ? od->end[b - 1] : 0, e = od->end[b]; /* first rank not counted */
     while (a < e) {
         size_t mid = a + (e - a) / 2;
-        uint64_t k = key_of(od->v[mid]);
+        uint64_t k = shp_order_key(od->v[mid]);
         if (strict ? k < tk : k <= tk)
             a = mid + 1;
         else

@@ -8,6 +8,7 @@
  * Cornish-Fisher expansion). */
 #define _DEFAULT_SOURCE /* lgamma_r; see shp_lgamma */
 
+#include "bits.h"
 #include "specfun.h"
 
 #include <float.h>
@@ -177,27 +178,13 @@ double shp_norm_ppf(double p)
 #define PPF_CHUNK 8 /* a fixed inner trip count, a multiple of any vector length */
 #define SIGN_BIT ((uint64_t)1 << 63)
 
-static inline uint64_t bits_of(double x)
-{
-    uint64_t b;
-    memcpy(&b, &x, sizeof b);
-    return b;
-}
-
-static inline double double_of(uint64_t b)
-{
-    double x;
-    memcpy(&x, &b, sizeof x);
-    return x;
-}
-
 /* 1 when |q| > 0.425 or q is NaN (AS241's tails and the arguments outside
  * [0, 1]), else 0: an integer test on the bits of |q| (NaN's are above
  * infinity's), which GCC vectorises where a double comparison's flag is
  * not. */
 static inline uint64_t as241_is_tail(double q)
 {
-    return (bits_of(0.425) - (bits_of(q) & ~SIGN_BIT)) >> 63;
+    return (shp_bits_of(0.425) - (shp_bits_of(q) & ~SIGN_BIT)) >> 63;
 }
 
 /* z[i] = shp_norm_ppf(u[i]) for i < n <= PPF_PIECE. z may be u. */
@@ -224,8 +211,8 @@ static void norm_ppf_piece(const double *u, size_t n, double *z)
      * is redone in 5. */
     for (size_t k = 0; k < m; k++) {
         double p = u[at[k]];
-        uint64_t lower = (uint64_t)0 - (bits_of(p - 0.5) >> 63); /* all ones when q < 0 */
-        double a = double_of((bits_of(p) & lower) | (bits_of(1.0 - p) & ~lower));
+        uint64_t lower = (uint64_t)0 - (shp_bits_of(p - 0.5) >> 63); /* all ones when q < 0 */
+        double a = shp_double_of((shp_bits_of(p) & lower) | (shp_bits_of(1.0 - p) & ~lower));
         r[k] = sqrt(-log(p > 0.0 && p < 1.0 ? a : 1.0));
     }
     /* 4. */
@@ -240,7 +227,7 @@ static void norm_ppf_piece(const double *u, size_t n, double *z)
         double p = u[at[k]];
         if (r[k] > 5.0)
             w[k] = as241_far(r[k]);
-        v[at[k]] = double_of(bits_of(w[k]) ^ (bits_of(p - 0.5) & SIGN_BIT));
+        v[at[k]] = shp_double_of(shp_bits_of(w[k]) ^ (shp_bits_of(p - 0.5) & SIGN_BIT));
         if (!(p > 0.0 && p < 1.0))
             v[at[k]] = shp_norm_ppf(p);
     }

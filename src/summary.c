@@ -1,5 +1,6 @@
 /* summary.c — exact, mergeable moments; sorting; quantiles and coverage
  * intervals from kept samples; the public statistics of a result. */
+#include "bits.h"
 #include "mc.h"
 
 #include <float.h>
@@ -199,21 +200,6 @@ void shp_moments_get(const shp_moments *m, double shift, double *mean, double *v
 
 /* ---- sorting --------------------------------------------------------------- */
 
-static inline uint64_t key_of(double x)
-{
-    uint64_t u;
-    memcpy(&u, &x, sizeof u);
-    return (u >> 63) ? ~u : u | (UINT64_C(1) << 63);
-}
-
-static inline double value_of(uint64_t k)
-{
-    uint64_t u = (k >> 63) ? k & ~(UINT64_C(1) << 63) : ~k;
-    double x;
-    memcpy(&x, &u, sizeof x);
-    return x;
-}
-
 /* Turn digit counts into each digit's first output position. */
 static void counts_to_starts(size_t *h, size_t size)
 {
@@ -405,7 +391,7 @@ void shp_sort_doubles(double *v, double *tmp, size_t n, size_t *hist)
     uint64_t *a = (uint64_t *)(void *)v, *b = (uint64_t *)(void *)tmp;
     uint64_t lo = UINT64_MAX, hi = 0;
     for (size_t i = 0; i < n; i++) {
-        uint64_t k = key_of(v[i]);
+        uint64_t k = shp_order_key(v[i]);
         a[i] = k;
         lo = k < lo ? k : lo;
         hi = k > hi ? k : hi;
@@ -416,7 +402,7 @@ void shp_sort_doubles(double *v, double *tmp, size_t n, size_t *hist)
         bits++;
     sort_low_bits(a, b, n, bits, hist, 0);
     for (size_t i = 0; i < n; i++)
-        v[i] = value_of(a[i]);
+        v[i] = shp_order_value(a[i]);
 }
 
 /* ---- public statistics ------------------------------------------------------- */
