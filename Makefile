@@ -36,8 +36,10 @@ ABI := 0
 LIB_SRC     := $(sort $(wildcard src/*.c))
 TABLE_SRC   := $(sort $(wildcard src/tables/*.stbl))
 GEN_SRC     := $(patsubst src/tables/%.stbl,$(B)/gen/%_table.c,$(TABLE_SRC))
+# -ffp-contract=off: no fused multiply-adds the source does not write, so a
+# sample's bits are the same on every machine and compiler (docs/threads.md).
 LIB_CFLAGS  := $(WARNFLAGS) $(CFLAGS) $(SANFLAGS) $(CPPFLAGS) -Iinclude -Isrc \
-               -DSHIPEST_BUILDING -fvisibility=hidden
+               -DSHIPEST_BUILDING -fvisibility=hidden -ffp-contract=off
 STATIC_OBJ  := $(patsubst src/%.c,$(B)/static/%.o,$(LIB_SRC)) \
                $(patsubst $(B)/gen/%.c,$(B)/static/gen_%.o,$(GEN_SRC))
 SHARED_OBJ  := $(patsubst src/%.c,$(B)/shared/%.o,$(LIB_SRC)) \

@@ -16,6 +16,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#if defined(__clang__) /* GCC: -ffp-contract=off (Makefile), also set by -std=c11 */
+#pragma STDC FP_CONTRACT OFF /* no fused multiply-add the source does not write */
+#endif
+
 #define SQRT1_2 0.70710678118654752440
 
 /* How a lognormal or normal was specified, so describe() can say it the

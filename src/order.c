@@ -177,8 +177,13 @@ static void part_geometry(const shipest_result *r, size_t o, shp_order *od)
     unsigned vary = bit_length(span), bits = bit_length(finite / 16);
     bits = bits < ORDER_BITS ? bits : ORDER_BITS;
     bits = bits < vary ? bits : vary;
-    od->shift = vary - bits;
-    od->nb = (size_t)(span >> od->shift) + 1;
+    if (bits == 0) { /* one bucket; vary - 0 may be 64, too far to shift */
+        od->shift = 0;
+        od->nb = 1;
+    } else {
+        od->shift = vary - bits; /* < 64 */
+        od->nb = (size_t)(span >> od->shift) + 1; /* <= 2^bits */
+    }
 }
 
 /* A barrier whose number of parties is set once the threads exist (a
@@ -440,8 +445,12 @@ double shp_order_quantile(const shipest_result *r, size_t o, double p)
     size_t i = (size_t)f;
     if (i + 1 >= od->n)
         return at_rank(r, od, od->n - 1);
-    double a = at_rank(r, od, i), b = at_rank(r, od, i + 1);
-    return a + (h - f) * (b - a);
+    double a = at_rank(r, od, i);
+    if (h == f) /* an order statistic itself, whatever lies beyond it */
+        return a;
+    double b = at_rank(r, od, i + 1), t = h - f, d = b - a;
+    /* b - a overflows only between huge values of both signs */
+    return isfinite(d) ? a + t * d : a * (1 - t) + b * t;
 }
 
 void shp_order_interval(const shipest_result *r, size_t o, double p, int shortest, double *lo,

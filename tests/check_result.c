@@ -339,6 +339,62 @@ static int cmp_double(const void *a, const void *b)
     return c != 0 ? c : (signbit(y) != 0) - (signbit(x) != 0);
 }
 
+/* Output o's finite samples, sorted, into v (n trials); their number. */
+static size_t sorted_finite(const shipest_result *r, size_t o, uint64_t n, double *v)
+{
+    ck_assert_int_eq(shipest_result_samples(r, o, 0, n, v), SHIPEST_OK);
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (isfinite(v[i]))
+            v[k++] = v[i];
+    qsort(v, k, sizeof *v, cmp_double);
+    return k;
+}
+
+/* Hyndman-Fan type 7 of sorted v[0..k): an order statistic itself when
+ * (k - 1) p is whole, and an interpolation that cannot overflow. */
+static double ref_quantile(const double *v, size_t k, double p)
+{
+    double h = (double)(k - 1) * p, fl = floor(h), t = h - fl;
+    size_t i = (size_t)fl;
+    if (i + 1 >= k || t == 0)
+        return v[i < k ? i : k - 1];
+    double d = v[i + 1] - v[i];
+    return isfinite(d) ? v[i] + t * d : v[i] * (1 - t) + v[i + 1] * t;
+}
+
+/* JCGM 101 7.7 coverage interval of sorted v[0..k). */
+static void ref_interval(const double *v, size_t k, double cover, int shortest, double *lo,
+                         double *hi)
+{
+    double pm = cover * (double)k;
+    size_t q = (size_t)(pm == floor(pm) ? pm : floor(pm + 0.5)), at = 0;
+    if (q >= k)
+        q = k - 1;
+    if (!shortest) {
+        at = (k - q) % 2 == 0 ? (k - q) / 2 : (k - q + 1) / 2;
+        at = at > 0 ? at - 1 : 0;
+    } else {
+        for (size_t i = 1; i + q < k; i++)
+            if (v[i + q] - v[i] < v[at + q] - v[at])
+                at = i;
+    }
+    *lo = v[at];
+    *hi = v[at + q];
+}
+
+/* P(x < t) and P(x > t) over sorted v[0..k). */
+static void ref_probs(const double *v, size_t k, double t, double *below, double *above)
+{
+    size_t lt = 0, le = 0;
+    for (size_t i = 0; i < k; i++) {
+        lt += v[i] < t;
+        le += v[i] <= t;
+    }
+    *below = (double)lt / (double)k;
+    *above = (double)(k - le) / (double)k;
+}
+
 /* Quantiles are exact order statistics (Hyndman-Fan type 7) of the kept
  * samples, checked bit for bit against qsort of the copied-out samples over
  * enough trials that the partition uses all its buckets, with positive,
@@ -358,16 +414,9 @@ START_TEST(test_exact_quantiles_large)
     ck_assert_ptr_nonnull(v);
     static const double ps[] = {0, 1e-6, 0.05, 0.25, 0.5, 0.75, 0.95, 0.999999, 1};
     for (size_t o = 0; o < 3; o++) {
-        OK(shipest_result_samples(r, o, 0, n, v));
-        size_t k = 0;
-        for (size_t i = 0; i < n; i++)
-            if (isfinite(v[i]))
-                v[k++] = v[i];
-        qsort(v, k, sizeof *v, cmp_double);
+        size_t k = sorted_finite(r, o, n, v);
         for (size_t j = 0; j < sizeof ps / sizeof ps[0]; j++) {
-            double h = (double)(k - 1) * ps[j], fl = floor(h), want, got;
-            size_t i = (size_t)fl;
-            want = i + 1 >= k ? v[k - 1] : v[i] + (h - fl) * (v[i + 1] - v[i]);
+            double want = ref_quantile(v, k, ps[j]), got;
             OK(shipest_result_quantile(r, o, ps[j], &got));
             ck_assert_msg(memcmp(&got, &want, sizeof got) == 0, "output %zu, p %g: %.17g != %.17g",
                           o, ps[j], got, want);
@@ -487,32 +536,12 @@ START_TEST(test_order_statistics_every_reader)
     double *v = malloc(trials * sizeof *v);
     ck_assert_ptr_nonnull(v);
     for (size_t o = 0; o < ORD_OUT; o++) {
-        OK(shipest_result_samples(r, o, 0, trials, v));
-        size_t k = 0;
-        for (size_t i = 0; i < trials; i++)
-            if (isfinite(v[i]))
-                v[k++] = v[i];
+        size_t k = sorted_finite(r, o, trials, v);
         ck_assert_uint_gt(k, 1000);
-        qsort(v, k, sizeof *v, cmp_double);
-        for (size_t j = 0; j < ORD_P; j++) {
-            double h = (double)(k - 1) * ord_p(j), fl = floor(h);
-            size_t i = (size_t)fl;
-            want.q[o][j] = i + 1 >= k ? v[k - 1] : v[i] + (h - fl) * (v[i + 1] - v[i]);
-        }
-        for (size_t iv = 0; iv < ORD_IV; iv++) { /* JCGM 101 7.7 */
-            double pm = ord_cover[iv / 2] * (double)k;
-            size_t q = (size_t)(pm == floor(pm) ? pm : floor(pm + 0.5)), at = 0;
-            if (iv % 2 == 0) {
-                at = (k - q) % 2 == 0 ? (k - q) / 2 : (k - q + 1) / 2;
-                at = at > 0 ? at - 1 : 0;
-            } else {
-                for (size_t i = 1; i + q < k; i++)
-                    if (v[i + q] - v[i] < v[at + q] - v[at])
-                        at = i;
-            }
-            want.lo[o][iv] = v[at];
-            want.hi[o][iv] = v[at + q];
-        }
+        for (size_t j = 0; j < ORD_P; j++)
+            want.q[o][j] = ref_quantile(v, k, ord_p(j));
+        for (size_t iv = 0; iv < ORD_IV; iv++)
+            ref_interval(v, k, ord_cover[iv / 2], iv % 2, &want.lo[o][iv], &want.hi[o][iv]);
         static const double fixed[] = {0.0, -0.0, INFINITY, -INFINITY, 3.0, -1e-300};
         size_t nf = sizeof fixed / sizeof fixed[0];
         for (size_t j = 0; j < ORD_T; j++) {
@@ -522,13 +551,7 @@ START_TEST(test_order_statistics_every_reader)
             else if (j >= nf && j % 3 == 2)
                 tj = nextafter(tj, -INFINITY);
             t[o][j] = tj;
-            size_t lt = 0, le = 0;
-            for (size_t i = 0; i < k; i++) {
-                lt += v[i] < tj;
-                le += v[i] <= tj;
-            }
-            want.below[o][j] = (double)lt / (double)k;
-            want.above[o][j] = (double)(k - le) / (double)k;
+            ref_probs(v, k, tj, &want.below[o][j], &want.above[o][j]);
         }
     }
     free(v);
@@ -565,6 +588,78 @@ START_TEST(test_order_statistics_every_reader)
     shipest_dist_free(dy);
     shipest_dist_free(du);
     shipest_dist_free(dp);
+    shipest_model_free(m);
+    shipest_ctx_free(ctx);
+}
+END_TEST
+
+/* Small runs and huge values: 1 to 100 trials (fewer than 16 finite values
+ * make one bucket), values up to 1.7e308 of both signs (key span 2^63 and
+ * more, order statistics whose difference overflows) and up to ~1e201
+ * (the variance overflows, so no band is squeezed out): every quantile on
+ * a grid, both interval kinds and P(below/above) at each sample, its
+ * neighbours, both zeros and the infinities, against qsort. */
+START_TEST(test_order_statistics_small_and_huge)
+{
+    static const uint64_t sizes[] = {1, 2, 3, 5, 8, 15, 16, 17, 40, 100};
+    shipest_ctx *ctx;
+    shipest_model *m;
+    shipest_dist *du, *dh;
+    shipest_node u, c, n;
+    OK(shipest_ctx_new(&ctx));
+    OK(shipest_model_new(ctx, &m));
+    OK(shipest_dist_uniform(ctx, -1, 1, &du));
+    OK(shipest_dist_normal(ctx, 0, 1e200, &dh));
+    OK(shipest_model_input(m, "u", du, NULL, NULL, &u));
+    OK(shipest_model_const(m, 1.7e308, NULL, &c));
+    OK(shipest_model_mul(m, c, u, &n));
+    OK(shipest_model_name(m, n, "edge", NULL, &n));
+    OK(shipest_model_output(m, n));
+    OK(shipest_model_input(m, "huge", dh, NULL, NULL, &n));
+    OK(shipest_model_output(m, n));
+    double v[100];
+    for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++) {
+        uint64_t trials = sizes[s];
+        shipest_result *r = NULL;
+        OK(shipest_model_run_range(ctx, m, 1000 * s, trials, 0, &r));
+        for (size_t o = 0; o < 2; o++) {
+            size_t k = sorted_finite(r, o, trials, v);
+            ck_assert_uint_eq(k, trials);
+            for (int j = 0; j <= 200; j++) {
+                double p = j / 200.0, got, want = ref_quantile(v, k, p);
+                OK(shipest_result_quantile(r, o, p, &got));
+                ck_assert_msg(memcmp(&got, &want, sizeof got) == 0,
+                              "%llu trials, output %zu, p %g: %.17g != %.17g",
+                              (unsigned long long)trials, o, p, got, want);
+            }
+            static const double cover[] = {0.5, 0.9, 0.95};
+            for (size_t iv = 0; iv < 6; iv++) {
+                double lo, hi, wlo, whi;
+                OK(shipest_result_interval(r, o, iv % 2 ? SHIPEST_INTERVAL_SHORTEST : SHIPEST_INTERVAL_SYMMETRIC,
+                                           cover[iv / 2], &lo, &hi));
+                ref_interval(v, k, cover[iv / 2], iv % 2, &wlo, &whi);
+                ck_assert(lo == wlo && hi == whi);
+            }
+            double ts[4 + 3 * 100] = {0.0, -0.0, INFINITY, -INFINITY};
+            size_t nt = 4;
+            for (size_t i = 0; i < k; i++) {
+                ts[nt++] = v[i];
+                ts[nt++] = nextafter(v[i], INFINITY);
+                ts[nt++] = nextafter(v[i], -INFINITY);
+            }
+            for (size_t i = 0; i < nt; i++) {
+                double below, above, wb, wa;
+                OK(shipest_result_prob_below(r, o, ts[i], &below, NULL));
+                OK(shipest_result_prob_above(r, o, ts[i], &above, NULL));
+                ref_probs(v, k, ts[i], &wb, &wa);
+                ck_assert_msg(below == wb && above == wa, "%llu trials, output %zu, t %g",
+                              (unsigned long long)trials, o, ts[i]);
+            }
+        }
+        shipest_result_free(r);
+    }
+    shipest_dist_free(du);
+    shipest_dist_free(dh);
     shipest_model_free(m);
     shipest_ctx_free(ctx);
 }
@@ -702,6 +797,7 @@ Suite *test_suite(void)
     tcase_add_test(tc, test_samples_copy_out);
     tcase_add_loop_test(tc, test_exact_quantiles_large, 0, 3);
     tcase_add_loop_test(tc, test_order_statistics_every_reader, 0, 2);
+    tcase_add_test(tc, test_order_statistics_small_and_huge);
     tcase_add_test(tc, test_nonfinite_values);
     tcase_add_test(tc, test_argument_checks);
     tcase_add_test(tc, test_table_factors_and_bindings);
