@@ -195,7 +195,10 @@ void shp_moments_get(const shp_moments *m, double shift, double *mean, double *v
         return;
     }
     double v = (s2 - s1 * md) / (n - 1);
-    *var = v > 0 ? v : 0; /* rounding can leave a tiny negative for constants */
+    /* Rounding can leave a tiny negative for constants. A sum of squares
+     * past DBL_MAX makes inf - inf: the variance is then beyond a double
+     * too, not 0. */
+    *var = isnan(v) ? INFINITY : v > 0 ? v : 0;
 }
 
 /* ---- sorting --------------------------------------------------------------- */

@@ -618,6 +618,16 @@ START_TEST(test_order_statistics_small_and_huge)
     OK(shipest_model_input(m, "huge", dh, NULL, NULL, &n));
     OK(shipest_model_output(m, n));
     double v[100];
+    {
+        /* normal(0, 1e200): sums of squares pass DBL_MAX, so does the
+         * variance; it used to be reported as 0. */
+        shipest_result *r = NULL;
+        double sd;
+        OK(shipest_model_run_range(ctx, m, 0, 100, 0, &r));
+        OK(shipest_result_sd(r, 1, &sd));
+        ck_assert_msg(isinf(sd) && sd > 0, "sd %g", sd);
+        shipest_result_free(r);
+    }
     for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++) {
         uint64_t trials = sizes[s];
         shipest_result *r = NULL;
