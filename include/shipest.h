@@ -1915,7 +1915,8 @@ SHIPEST_API SHIPEST_NODISCARD shipest_status shipest_result_mean(
  *        output @p i, with divisor n - 1.
  * @param r       A result.
  * @param i       Output index.
- * @param[out] sd The standard deviation (NaN with fewer than two values).
+ * @param[out] sd The standard deviation (NaN with fewer than two values;
+ *                +inf when the variance passes the largest double).
  * @retval SHIPEST_OK     Done.
  * @retval SHIPEST_EINVAL A NULL argument or @p i out of range.
  * @since 0.1.0
