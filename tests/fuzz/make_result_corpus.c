@@ -3,7 +3,9 @@
  *   /tmp/mk tests/fuzz/corpus/result
  * Valid images of the target's model (kept samples; one trial; edge
  * fragments; a merge of two ranges; Latin hypercube), truncated and
- * corrupted copies, and a few patches of the target's sketched image. */
+ * corrupted copies, kept images whose moments' min and max lie, and a few
+ * patches of the target's sketched image. */
+#include <float.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -68,6 +70,28 @@ int main(int argc, char **argv)
         must(shipest_result_deserialize(ctx, m, p, n, &back)); /* valid indeed */
         shipest_result_free(back);
         put(names[k], p, n);
+        if (k == 0 || k == 2) {
+            /* Moments whose min and max lie (the target forges the
+             * checksum): order statistics take their bucket range from
+             * them and must stay right and in bounds. The one-trial
+             * image's moments are empty (its trial is an edge fragment),
+             * so there the lie must be refused. */
+            static const double lies[][2] = {{-DBL_MAX, DBL_MAX}, {1.0, 1.0}};
+            for (int l = 0; l < (k == 0 ? 1 : 2); l++) {
+                unsigned char *q = malloc(n);
+                if (q == NULL)
+                    exit(1);
+                memcpy(q, p, n);
+                for (size_t o = 0; o < 3; o++) {
+                    memcpy(q + 88 + 616 * o + 24, &lies[l][0], 8);
+                    memcpy(q + 88 + 616 * o + 32, &lies[l][1], 8);
+                }
+                char name[64];
+                snprintf(name, sizeof name, "lying-%s-%s", l ? "narrow" : "wide", names[k]);
+                put(name, q, n);
+                free(q);
+            }
+        }
         if (k == 1) {
             char name[64];
             size_t cuts[] = {0, 7, 8, 23, 24, 88, 200, n / 2, n - 9, n - 1};
