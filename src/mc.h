@@ -113,7 +113,9 @@ void shp_sketch_foreach(const shp_sketch *s, void (*fn)(void *, double, uint64_t
  * (ascending trial) before anything looks at the slots. Keys are distinct
  * (trials are, and the key is a bijection). */
 #define SHP_SENS_CAP 32768
-/* Slots for a sample of cap: twice, so each selection pays for cap inserts. */
+/* Slots for a sample of cap: twice, so each selection pays for cap inserts.
+ * After shp_reservoir_settle (sample: the first n <= cap rows) the settle
+ * itself and shp_sensitivity use the rows beyond as scratch. */
 #define SHP_RES_SLOTS(cap) (2 * (size_t)(cap))
 
 typedef struct shp_reservoir {

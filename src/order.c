@@ -275,11 +275,6 @@ static void partition(part *parts, size_t n_out, size_t nt, job *jobs, gate *g)
 
 /* ---- build and free ---------------------------------------------------------- */
 
-static void order_init(shp_order *od)
-{
-    memset(od, 0, sizeof *od);
-}
-
 void shp_order_free(shipest_ctx *ctx, shipest_result *r)
 {
     for (size_t o = 0; r->out != NULL && o < r->n_out; o++) {
@@ -287,7 +282,7 @@ void shp_order_free(shipest_ctx *ctx, shipest_result *r)
         shp_free(ctx, od->v);
         shp_free(ctx, od->end);
         shp_free(ctx, (void *)od->ready);
-        order_init(od);
+        memset(od, 0, sizeof *od);
     }
     shp_order_lock *lk = r->order_lock;
     if (lk != NULL) {
@@ -311,23 +306,23 @@ static shipest_status lock_new(shipest_ctx *ctx, shipest_result *r)
     shp_order_lock *lk = shp_calloc(ctx, 1, sizeof *lk);
     if (lk == NULL)
         return SHIPEST_ENOMEM;
+    shipest_status st = SHIPEST_ENOMEM;
     lk->tmp = shp_alloc_array(ctx, big, sizeof *lk->tmp);
     /* shp_sort_doubles needs its counts only above 2048 values */
     lk->hist = big > 2048 ? shp_alloc_array(ctx, SHP_SORT_SCRATCH, sizeof *lk->hist) : NULL;
-    if (lk->tmp == NULL || (big > 2048 && lk->hist == NULL)) {
-        shp_free(ctx, lk->tmp);
-        shp_free(ctx, lk->hist);
-        shp_free(ctx, lk);
-        return SHIPEST_ENOMEM;
-    }
+    if (lk->tmp == NULL || (big > 2048 && lk->hist == NULL))
+        goto fail;
     if (pthread_mutex_init(&lk->mu, NULL) != 0) {
-        shp_free(ctx, lk->tmp);
-        shp_free(ctx, lk->hist);
-        shp_free(ctx, lk);
-        return shp_error(ctx, SHIPEST_ENOMEM, "cannot create a mutex");
+        st = shp_error(ctx, SHIPEST_ENOMEM, "cannot create a mutex");
+        goto fail;
     }
     r->order_lock = lk;
     return SHIPEST_OK;
+fail:
+    shp_free(ctx, lk->tmp);
+    shp_free(ctx, lk->hist);
+    shp_free(ctx, lk);
+    return st;
 }
 
 shipest_status shp_order_build(shipest_ctx *ctx, shipest_result *r)
